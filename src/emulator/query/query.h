@@ -3,6 +3,10 @@
 // fields and compiled to SQLite SQL with bound parameters. Text from a
 // request never reaches SQL except through a bound parameter; identifiers in
 // the output come from the table definition, never from the request.
+//
+// Each clause may be at most 4096 characters and nest at most 200 levels
+// deep; longer or deeper input is InvalidArgument. The functions share no
+// state and are thread-safe.
 #ifndef CASPIO_EMULATOR_QUERY_QUERY_H_
 #define CASPIO_EMULATOR_QUERY_QUERY_H_
 
@@ -47,13 +51,26 @@ using Param = std::variant<std::monostate, std::int64_t, double, std::string>;
 
 // One column of a result, in order. `kind` says how to render the value
 // (YES/NO as a JSON boolean, numbers as numbers, the rest as strings).
+//
+// `name` is the alias when one was given, else the field's own spelling for
+// a plain field reference, else "Expr1", "Expr2", ... numbering the unnamed
+// expressions left to right. Names may repeat (`Name, Name`).
+//
+// `kind` is the field's kind for a plain field; COUNT, LEN, CHARINDEX,
+// YEAR, MONTH, DAY, DATEPART and DATEDIFF give kInteger; + - * % and SUM
+// give kInteger when every input is an integer (or YES/NO), else kNumber;
+// / and AVG give kNumber; text functions and + on text give kText; DATEADD
+// and GETDATE give kDateTime; MIN, MAX, ISNULL, ABS and ROUND keep their
+// argument's kind; a NULL literal is kText.
 struct Column {
   std::string name;
   ValueKind kind = ValueKind::kText;
 };
 
 struct CompiledSelect {
-  std::string sql;  // a complete SELECT, no LIMIT/OFFSET
+  // A complete SELECT, no LIMIT/OFFSET. Its result columns carry no SQL
+  // aliases: read them by position, as `columns` describes them.
+  std::string sql;
   std::vector<Param> params;
   std::vector<Column> columns;
   bool ordered = false;    // the caller gave q.orderBy
@@ -61,14 +78,18 @@ struct CompiledSelect {
 };
 
 struct CompiledWhere {
-  std::string sql;  // an expression for use after WHERE
+  std::string sql;  // an expression for use after WHERE; "1" when empty
   std::vector<Param> params;
 };
 
 enum class DefaultOrder { kNone, kPkId };
 
-// Compiles a read. With DefaultOrder::kPkId and no q.orderBy, a plain
-// (non-aggregate) read is ordered by PK_ID so that pages are stable.
+// Compiles a read. An empty q.select means *, which lists every field but
+// password fields, in table order; an empty q.where matches every record.
+// With DefaultOrder::kPkId the order ends with PK_ID for a plain read and
+// with the GROUP BY keys for a grouped one, so that pages are stable; after
+// a q.orderBy these only break ties. Text compares, groups and sorts
+// without case.
 // Errors: InvalidArgument with a SQL Server style message for bad syntax or
 // unknown names ("Invalid column name 'X'."), Unimplemented naming the
 // construct for valid T-SQL the emulator does not support.
@@ -76,12 +97,18 @@ absl::StatusOr<CompiledSelect> CompileSelect(
     const Table& table, const Clauses& clauses,
     DefaultOrder order = DefaultOrder::kPkId);
 
-// Compiles the q.where of an update or delete. Errors as CompileSelect.
+// Compiles the q.where of an update or delete. An empty `where` compiles
+// to "1", matching every record: refusing an unfiltered delete is the
+// caller's rule. Errors as CompileSelect.
 absl::StatusOr<CompiledWhere> CompileWhere(const Table& table,
                                            std::string_view where);
 
 // Registers the SQL functions compiled queries call (LIKE with SQL Server
-// classes, LEN, CHARINDEX, DATEADD, ...). Call once per connection.
+// classes, LEN, CHARINDEX, DATEADD, ...). Call once per connection, before
+// preparing compiled SQL. Errors: Internal when SQLite refuses one. Some
+// failures only show when a statement runs (a text value that is not a
+// date compared with a date, a negative SUBSTRING length, a DATEADD
+// overflow): sqlite3_step then fails with SQL Server's message.
 absl::Status RegisterSqlFunctions(sqlite3* db);
 
 }  // namespace caspio::emulator::query
