@@ -128,6 +128,8 @@ class Client {
   absl::StatusOr<RecordPage> ListTableRecords(std::string_view table,
                                               const RecordQuery& query,
                                               const PageRequest& page);
+  // Every record of `query`, page by page (see RecordPager). `page_size` is
+  // clamped to Caspio's limits, 5..1000. Nothing is sent until NextPage().
   RecordPager ListAllTableRecords(std::string_view table, RecordQuery query,
                                   int page_size = 1000);
 

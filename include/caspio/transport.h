@@ -33,8 +33,8 @@ struct HttpResponse {
 struct TransportOptions {
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds total_timeout{120'000};
-  // Extra CA certificates (PEM) trusted besides the system bundle; taken
-  // from CASPIO_CA_BUNDLE when empty.
+  // Extra CA certificates trusted besides the system bundle: PEM text, or
+  // the path of a PEM file. Taken from CASPIO_CA_BUNDLE when empty.
   std::string ca_bundle;
 };
 

@@ -1,0 +1,59 @@
+#include "caspio/query.h"
+
+#include <string>
+#include <string_view>
+
+#include "absl/strings/ascii.h"
+#include "caspio/error.h"
+
+namespace caspio {
+
+std::string QuoteText(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out.push_back('\'');
+    out.push_back(c);
+  }
+  out.push_back('\'');
+  return out;
+}
+
+std::string EscapeLike(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '[':
+        out += "[[]";
+        break;
+      case '%':
+        out += "[%]";
+        break;
+      case '_':
+        out += "[_]";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> QuoteFieldName(std::string_view name) {
+  bool valid = !name.empty() && name.size() <= 32 &&
+               absl::ascii_isalpha(static_cast<unsigned char>(name.front()));
+  for (char c : name) {
+    valid = valid &&
+            (absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_');
+  }
+  if (!valid) {
+    std::string shown(name.substr(0, 40));
+    return MakeError({.error_class = ErrorClass::kUserInput,
+                      .message = "\"" + shown +
+                                 "\" is not a Caspio field name (letters, "
+                                 "digits and _, starting with a letter, at "
+                                 "most 32 characters)"});
+  }
+  return "[" + std::string(name) + "]";
+}
+
+}  // namespace caspio
