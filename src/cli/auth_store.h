@@ -1,0 +1,70 @@
+// Named authentications for the `caspio` command: the Client ID, Client
+// Secret and subdomain (or integration URL) of a Caspio Web Services
+// profile, kept in $XDG_CONFIG_HOME/caspio/authentications.json.
+#ifndef CASPIO_CLI_AUTH_STORE_H_
+#define CASPIO_CLI_AUTH_STORE_H_
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "caspio/credentials.h"
+
+namespace caspio::cli {
+
+struct Authentication {
+  std::string name;
+  // Exactly one of these two: "b3poa" (normalised), or a full integration
+  // URL such as "http://127.0.0.1:41234" (the local emulator).
+  std::string subdomain;
+  std::string integration_url;
+  std::string client_id;
+  std::string client_secret;  // secret: never print it
+
+  // "subdomain b3poa" or the URL, for listings.
+  std::string Location() const;
+  // Credentials for caspio::Client::Create.
+  absl::StatusOr<caspio::Credentials> ToCredentials() const;
+};
+
+// The file of named authentications. The directory is kept 0700 and the
+// file 0600; every change rewrites the file atomically (a temporary file
+// created 0600, then renamed over the old one). Not safe against two
+// processes changing the store at the same moment (the last one wins).
+// TODO(#2): lock the file across read-modify-write; offer the desktop
+// keyring (libsecret) instead of a plain 0600 file for the secret.
+class AuthStore {
+ public:
+  explicit AuthStore(std::filesystem::path file);
+
+  // $XDG_CONFIG_HOME/caspio/authentications.json, falling back to
+  // ~/.config/caspio/; FailedPrecondition when neither variable is set.
+  static absl::StatusOr<AuthStore> AtDefaultLocation();
+
+  const std::filesystem::path& file() const { return file_; }
+
+  // All authentications, sorted by name; empty when the file is absent.
+  absl::StatusOr<std::vector<Authentication>> List() const;
+  // NotFound when there is none named `name`.
+  absl::StatusOr<Authentication> Get(std::string_view name) const;
+  // Adds `auth`, replacing one of the same name. InvalidArgument for a bad
+  // name or an incomplete authentication.
+  absl::Status Put(const Authentication& auth);
+  // NotFound when there is none named `name`.
+  absl::Status Remove(std::string_view name);
+
+ private:
+  absl::Status Save(const std::vector<Authentication>& all);
+
+  std::filesystem::path file_;
+};
+
+// Names are 1-64 letters, digits, '.', '_' or '-'.
+absl::Status CheckAuthenticationName(std::string_view name);
+
+}  // namespace caspio::cli
+
+#endif  // CASPIO_CLI_AUTH_STORE_H_

@@ -1,0 +1,141 @@
+// The authentications file: private, atomic, and round-tripping.
+#include "cli/auth_store.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace caspio::cli {
+namespace {
+
+// A fresh XDG_CONFIG_HOME for each test.
+class AuthStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "caspio-auth-XXXXXX")
+            .string();
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    ::setenv("XDG_CONFIG_HOME", dir_.c_str(), 1);
+  }
+  void TearDown() override {
+    ::unsetenv("XDG_CONFIG_HOME");
+    std::filesystem::remove_all(dir_);
+  }
+
+  static Authentication Sample(std::string name = "prod") {
+    return Authentication{.name = std::move(name),
+                          .subdomain = "b3poa",
+                          .client_id = "id-123",
+                          .client_secret = "s3cr3t-value"};
+  }
+  static mode_t ModeOf(const std::filesystem::path& path) {
+    struct stat info {};
+    EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;
+    return info.st_mode & 0777;
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(AuthStoreTest, DefaultLocationFollowsXdgConfigHome) {
+  absl::StatusOr<AuthStore> store = AuthStore::AtDefaultLocation();
+  ASSERT_TRUE(store.ok());
+  EXPECT_EQ(store->file(), dir_ / "caspio" / "authentications.json");
+}
+
+TEST_F(AuthStoreTest, FileIs0600AndDirectory0700) {
+  AuthStore store = *AuthStore::AtDefaultLocation();
+  ASSERT_TRUE(store.Put(Sample()).ok());
+
+  EXPECT_EQ(ModeOf(store.file()), 0600u);
+  EXPECT_EQ(ModeOf(store.file().parent_path()), 0700u);
+  // Only the file itself: no temporary file left behind.
+  int entries = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(store.file().parent_path())) {
+    (void)entry;
+    ++entries;
+  }
+  EXPECT_EQ(entries, 1);
+}
+
+TEST_F(AuthStoreTest, RoundTrips) {
+  AuthStore store = *AuthStore::AtDefaultLocation();
+  Authentication local{.name = "local",
+                       .integration_url = "http://127.0.0.1:41234",
+                       .client_id = "emu",
+                       .client_secret = "emu-secret"};
+  ASSERT_TRUE(store.Put(Sample()).ok());
+  ASSERT_TRUE(store.Put(local).ok());
+
+  absl::StatusOr<Authentication> prod = store.Get("prod");
+  ASSERT_TRUE(prod.ok());
+  EXPECT_EQ(prod->subdomain, "b3poa");
+  EXPECT_EQ(prod->client_id, "id-123");
+  EXPECT_EQ(prod->client_secret, "s3cr3t-value");
+  absl::StatusOr<Authentication> emulator = store.Get("local");
+  ASSERT_TRUE(emulator.ok());
+  EXPECT_EQ(emulator->integration_url, "http://127.0.0.1:41234");
+  EXPECT_EQ(store.List()->size(), 2u);
+}
+
+TEST_F(AuthStoreTest, PutReplacesTheSameName) {
+  AuthStore store = *AuthStore::AtDefaultLocation();
+  ASSERT_TRUE(store.Put(Sample()).ok());
+  Authentication rotated = Sample();
+  rotated.client_secret = "new-secret";
+  ASSERT_TRUE(store.Put(rotated).ok());
+
+  EXPECT_EQ(store.List()->size(), 1u);
+  EXPECT_EQ(store.Get("prod")->client_secret, "new-secret");
+  EXPECT_EQ(ModeOf(store.file()), 0600u);
+}
+
+TEST_F(AuthStoreTest, Removes) {
+  AuthStore store = *AuthStore::AtDefaultLocation();
+  ASSERT_TRUE(store.Put(Sample("a")).ok());
+  ASSERT_TRUE(store.Put(Sample("b")).ok());
+
+  ASSERT_TRUE(store.Remove("a").ok());
+
+  EXPECT_TRUE(absl::IsNotFound(store.Get("a").status()));
+  EXPECT_TRUE(store.Get("b").ok());
+  EXPECT_TRUE(absl::IsNotFound(store.Remove("a")));
+}
+
+TEST_F(AuthStoreTest, MissingFileIsAnEmptyList) {
+  AuthStore store = *AuthStore::AtDefaultLocation();
+  absl::StatusOr<std::vector<Authentication>> all = store.List();
+  ASSERT_TRUE(all.ok());
+  EXPECT_TRUE(all->empty());
+}
+
+TEST_F(AuthStoreTest, RefusesBadNamesAndIncompleteEntries) {
+  AuthStore store = *AuthStore::AtDefaultLocation();
+  EXPECT_FALSE(store.Put(Sample("has space")).ok());
+  EXPECT_FALSE(store.Put(Sample("")).ok());
+  Authentication no_secret = Sample();
+  no_secret.client_secret.clear();
+  EXPECT_FALSE(store.Put(no_secret).ok());
+  Authentication both = Sample();
+  both.integration_url = "http://127.0.0.1:1";
+  EXPECT_FALSE(store.Put(both).ok());
+}
+
+TEST_F(AuthStoreTest, CredentialsComeFromTheSubdomain) {
+  absl::StatusOr<caspio::Credentials> credentials = Sample().ToCredentials();
+  ASSERT_TRUE(credentials.ok());
+  EXPECT_EQ(credentials->integration_url, "https://b3poa.caspio.com");
+  EXPECT_EQ(credentials->client_secret, "s3cr3t-value");
+}
+
+}  // namespace
+}  // namespace caspio::cli
