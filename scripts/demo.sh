@@ -9,7 +9,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
 scripts/install-deps.sh
-scripts/build.sh caspio caspio-emulator
+scripts/build.sh caspio_command caspio-emulator
 scripts/fetch-data.sh
 data=$top/data/vega-datasets-3.2.1
 emulator=$top/build/src/emulator/caspio-emulator

@@ -10,7 +10,7 @@ namespace caspio::import {
 namespace {
 
 // SQL Server's reserved keywords (Transact-SQL), upper case, sorted.
-constexpr std::array<std::string_view, 186> kReservedWords = {
+constexpr std::array<std::string_view, 185> kReservedWords = {
     "ADD",
     "ALL",
     "ALTER",
@@ -103,7 +103,6 @@ constexpr std::array<std::string_view, 186> kReservedWords = {
     "JOIN",
     "KEY",
     "KILL",
-    "LABEL",
     "LEFT",
     "LIKE",
     "LINENO",
