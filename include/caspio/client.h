@@ -15,6 +15,8 @@
 #include "absl/status/statusor.h"
 #include "caspio/credentials.h"
 #include "caspio/error.h"
+#include "caspio/observer.h"
+#include "caspio/retry.h"
 #include "caspio/token.h"
 #include "caspio/transport.h"
 
@@ -28,6 +30,13 @@ struct ClientOptions {
   // Replaces the libcurl transport (tests, instrumentation).
   std::shared_ptr<Transport> transport_override;
   std::shared_ptr<Clock> clock;  // system clock when null
+  RetryPolicy retry;
+  std::shared_ptr<Sleeper> sleeper;  // real sleeping when null
+  // Told about every HTTP exchange, token requests included.
+  std::shared_ptr<CallObserver> observer;
+  // Where access tokens are shared between processes (a directory only the
+  // user can read); no sharing when empty. See caspio/token.h.
+  std::string token_cache_dir;
 };
 
 struct TableInfo {

@@ -12,6 +12,7 @@
 #include "absl/strings/ascii.h"
 #include "caspio/error.h"
 #include "client/connection.h"
+#include "client/token_sources.h"
 #include "client/json_util.h"
 #include "client/records.h"
 #include "client/url.h"
@@ -181,8 +182,8 @@ absl::StatusOr<Client> Client::Create(Credentials credentials,
                        : MakeCurlTransport(std::move(options.transport));
   auto clock = options.clock ? std::move(options.clock) : MakeSystemClock();
   std::string integration_url = credentials.integration_url;
-  auto tokens = MakeCachingTokenSource(
-      MakeOAuthTokenSource(std::move(credentials), transport, clock), clock);
+  auto tokens = MakeClientTokenSource(std::move(credentials), transport,
+                                      clock, options);
   return Client(std::make_shared<Connection>(
       std::move(integration_url), std::move(tokens), std::move(transport)));
 }
