@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates curl
   nlohmann-json3-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev
   libcpp-httplib-dev libcli11-dev libabsl-dev libvalijson-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev openssl
   nodejs npm
 )
 

@@ -41,23 +41,25 @@ void StopOnSignal(Server& server) {
 }
 
 int Serve(const std::string& data, const std::string& host, int port,
-          int token_lifetime) {
+          const ServerOptions& options) {
   auto store = OpenOrExit(data);
-  ServerOptions options;
-  options.token_lifetime = std::chrono::seconds(token_lifetime);
-  Server server(*store, options);
-  StopOnSignal(server);
-  int bound = server.Bind(host, port);
+  auto server = Server::Create(*store, options);
+  if (!server.ok()) {
+    std::cerr << "caspio-emulator: " << server.status().message() << "\n";
+    return 1;
+  }
+  StopOnSignal(**server);
+  int bound = (*server)->Bind(host, port);
   if (bound <= 0) {
     std::cerr << "caspio-emulator: cannot listen on " << host << ":" << port
               << "\n";
     return 1;
   }
-  std::string shown = host.find(':') != std::string::npos
-                          ? absl::StrCat("[", host, "]")
-                          : host;
-  std::cout << "http://" << shown << ":" << bound << std::endl;
-  return server.Listen() ? 0 : 1;
+  std::string shown =
+      host.find(':') != std::string::npos ? absl::StrCat("[", host, "]") : host;
+  std::cout << (options.tls_cert.empty() ? "http://" : "https://") << shown
+            << ":" << bound << std::endl;
+  return (*server)->Listen() ? 0 : 1;
 }
 
 int CreateProfile(const std::string& data) {
@@ -134,14 +136,28 @@ int Main(int argc, char** argv) {
   app.require_subcommand(1);
   std::string data, host = "127.0.0.1", table, path, id;
   int port = 0, lifetime = 86399;
+  ServerOptions options;
 
   auto* serve = app.add_subcommand("serve", "Serve the REST API");
   serve->add_option("--data", data, "SQLite file")->required();
   serve->add_option("--host", host, "Address to listen on");
   serve->add_option("--port", port, "Port (0 picks a free one)");
-  serve->add_option("--token-lifetime", lifetime,
-                    "Access token lifetime in seconds")
+  serve
+      ->add_option("--token-lifetime", lifetime,
+                   "Access token lifetime in seconds")
       ->check(CLI::PositiveNumber);
+  serve->add_flag("--control", options.control,
+                  "Serve /_emulator/faults to inject faults (tests only)");
+  auto* cert = serve
+                   ->add_option("--tls-cert", options.tls_cert,
+                                "PEM certificate: serve HTTPS")
+                   ->check(CLI::ExistingFile);
+  auto* key = serve
+                  ->add_option("--tls-key", options.tls_key,
+                               "PEM private key of --tls-cert")
+                  ->check(CLI::ExistingFile);
+  cert->needs(key);
+  key->needs(cert);
 
   auto* profile = app.add_subcommand("profile", "Manage API profiles");
   profile->require_subcommand(1);
@@ -157,7 +173,10 @@ int Main(int argc, char** argv) {
   import->add_option("PATH", path, "CSV, JSON array or JSON lines")->required();
 
   CLI11_PARSE(app, argc, argv);
-  if (serve->parsed()) return Serve(data, host, port, lifetime);
+  if (serve->parsed()) {
+    options.token_lifetime = std::chrono::seconds(lifetime);
+    return Serve(data, host, port, options);
+  }
   if (create->parsed()) return CreateProfile(data);
   if (disable->parsed()) return DisableProfile(data, id);
   if (import->parsed()) return Import(data, table, path);

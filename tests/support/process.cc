@@ -12,7 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include <nlohmann/json.hpp>
+#include <httplib.h>
 
 extern char** environ;
 
@@ -36,7 +36,8 @@ std::vector<std::string> MergedEnvironment(
   for (char** e = environ; *e != nullptr; ++e) {
     std::string entry(*e);
     auto eq = entry.find('=');
-    if (eq != std::string::npos) merged[entry.substr(0, eq)] = entry.substr(eq + 1);
+    if (eq != std::string::npos)
+      merged[entry.substr(0, eq)] = entry.substr(eq + 1);
   }
   for (const auto& [k, v] : overrides) {
     if (v.empty()) {
@@ -121,10 +122,17 @@ std::unique_ptr<Emulator> Emulator::Start(Options options) {
 
   std::string out = e->dir_.path() + "/serve.out";
   std::string err = e->dir_.path() + "/serve.err";
-  e->pid_ = Spawn({EmulatorPath(), "serve", "--data", e->data_path_, "--port",
-                   "0", "--token-lifetime",
-                   std::to_string(options.token_lifetime)},
-                  {}, "/dev/null", out, err);
+  std::vector<std::string> argv = {
+      EmulatorPath(),     "serve",
+      "--data",           e->data_path_,
+      "--port",           "0",
+      "--token-lifetime", std::to_string(options.token_lifetime)};
+  if (options.control) argv.push_back("--control");
+  if (!options.tls_cert.empty()) {
+    argv.insert(argv.end(),
+                {"--tls-cert", options.tls_cert, "--tls-key", options.tls_key});
+  }
+  e->pid_ = Spawn(argv, {}, "/dev/null", out, err);
   // The first line on stdout is the base URL, once the port is bound.
   for (int i = 0; i < 500 && e->base_url_.empty(); ++i) {
     std::string text = ReadFile(out);
@@ -175,6 +183,48 @@ std::pair<std::string, std::string> Emulator::CreateProfile() const {
   auto json = nlohmann::json::parse(r.out);
   return {json.at("ClientId").get<std::string>(),
           json.at("ClientSecret").get<std::string>()};
+}
+
+namespace {
+
+// A client for the control interface. Over HTTPS it does not check the
+// emulator's certificate: the tests that care check it themselves.
+httplib::Client ControlClient(const std::string& base_url) {
+  httplib::Client client(base_url);
+  client.enable_server_certificate_verification(false);
+  return client;
+}
+
+nlohmann::json ControlAnswer(const httplib::Result& res, const char* what) {
+  if (!res) {
+    throw std::runtime_error(std::string(what) + ": no answer (" +
+                             httplib::to_string(res.error()) + ")");
+  }
+  if (res->status != 200 && res->status != 204) {
+    throw std::runtime_error(std::string(what) + ": " +
+                             std::to_string(res->status) + " " + res->body);
+  }
+  if (res->body.empty()) return nullptr;
+  return nlohmann::json::parse(res->body);
+}
+
+}  // namespace
+
+nlohmann::json Emulator::SetFaults(const nlohmann::json& plan) const {
+  auto client = ControlClient(base_url_);
+  return ControlAnswer(
+      client.Put("/_emulator/faults", plan.dump(), "application/json"),
+      "set faults");
+}
+
+nlohmann::json Emulator::FaultLog() const {
+  auto client = ControlClient(base_url_);
+  return ControlAnswer(client.Get("/_emulator/faults/log"), "fault log");
+}
+
+void Emulator::ResetFaultLog() const {
+  auto client = ControlClient(base_url_);
+  ControlAnswer(client.Delete("/_emulator/faults/log"), "reset fault log");
 }
 
 std::string EmulatorPath() { return CASPIO_EMULATOR_PATH; }

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace caspio::testing {
 
 struct CommandResult {
@@ -42,6 +44,11 @@ class Emulator {
  public:
   struct Options {
     int token_lifetime = 86399;
+    // Serves the fault control interface (doc/emulator-faults.md).
+    bool control = false;
+    // PEM files; with both set the emulator serves HTTPS.
+    std::string tls_cert;
+    std::string tls_key;
   };
   static std::unique_ptr<Emulator> Start(Options options);
   static std::unique_ptr<Emulator> Start() { return Start(Options{}); }
@@ -59,6 +66,15 @@ class Emulator {
               const std::string& extension) const;
   // A second profile on the same data.
   std::pair<std::string, std::string> CreateProfile() const;
+
+  // The fault control interface; needs Options::control. Each throws
+  // std::runtime_error with the emulator's message when it refuses.
+  // Replaces the fault plan (`{}` for none); returns the plan as stored.
+  nlohmann::json SetFaults(const nlohmann::json& plan) const;
+  // What was injected, and the request counters.
+  nlohmann::json FaultLog() const;
+  // Clears the log and the counters.
+  void ResetFaultLog() const;
 
  private:
   Emulator() = default;

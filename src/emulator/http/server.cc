@@ -1,54 +1,21 @@
 #include "emulator/http/server.h"
 
 #include <httplib.h>
-#include <openssl/rand.h>
 
 #include <map>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
+#include "emulator/faults/injector.h"
+#include "emulator/faults/proxy.h"
+#include "emulator/http/wire.h"
 
 namespace caspio::emulator {
 namespace {
 
-constexpr char kRequestIdHeader[] = "X-Caspio-Request-ID";
 constexpr char kV3[] = "/integrations/rest/v3";
-constexpr char kJson[] = "application/json; charset=utf-8";
-
-// An upper-case GUID, as Caspio's request ids are.
-std::string NewRequestId() {
-  unsigned char b[16];
-  RAND_bytes(b, sizeof b);
-  std::string h = absl::AsciiStrToUpper(absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(b), sizeof b)));
-  return absl::StrCat(h.substr(0, 8), "-", h.substr(8, 4), "-",
-                      h.substr(12, 4), "-", h.substr(16, 4), "-",
-                      h.substr(20, 12));
-}
-
-std::string RequestId(const httplib::Response& res) {
-  return res.get_header_value(kRequestIdHeader);
-}
-
-void SendJson(httplib::Response& res, int status, const Json& body) {
-  res.status = status;
-  res.set_content(body.dump(), kJson);
-}
-
-// Caspio's error body: {Code, Message, Resource, RequestId}.
-void SendError(const httplib::Request& req, httplib::Response& res,
-               const ApiError& error) {
-  Json body = Json::object();
-  body["Code"] = error.code;
-  body["Message"] = error.message;
-  body["Resource"] =
-      absl::StrCat("http://", req.get_header_value("Host"), req.target);
-  body["RequestId"] = RequestId(res);
-  SendJson(res, error.status, body);
-}
 
 // Query parameters by lower-cased name: Caspio matches them regardless of
 // case, and takes un-prefixed names ("where") as well as "q.where".
@@ -86,8 +53,8 @@ std::optional<ApiError> ParseInt(const QueryParams& q, const std::string& name,
   if (!text || text->empty()) return std::nullopt;
   std::int32_t v = 0;
   if (!absl::SimpleAtoi(*text, &v)) {
-    return IncorrectQuery(absl::StrCat("The value '", *text,
-                                       "' is not valid for ", name, "."));
+    return IncorrectQuery(
+        absl::StrCat("The value '", *text, "' is not valid for ", name, "."));
   }
   out = v;
   return std::nullopt;
@@ -105,9 +72,9 @@ struct Paging {
 // 5..1000 and defaults to 25.
 std::variant<Paging, ApiError> ReadPaging(const QueryParams& q) {
   std::optional<std::int64_t> limit, number, size;
-  for (auto [name, out] : {std::pair{"q.limit", &limit},
-                           std::pair{"q.pagenumber", &number},
-                           std::pair{"q.pagesize", &size}}) {
+  for (auto [name, out] :
+       {std::pair{"q.limit", &limit}, std::pair{"q.pagenumber", &number},
+        std::pair{"q.pagesize", &size}}) {
     if (auto e = ParseInt(q, name, *out)) return *e;
   }
   Paging p;
@@ -149,17 +116,6 @@ std::variant<Json, ApiError> ParseBody(const httplib::Request& req) {
   return body;
 }
 
-// The form fields of a token request (any content type is read as a form).
-std::map<std::string, std::string> ParseForm(const std::string& body) {
-  std::map<std::string, std::string> form;
-  for (absl::string_view pair : absl::StrSplit(body, '&', absl::SkipEmpty())) {
-    std::pair<std::string, std::string> kv = absl::StrSplit(pair, '=');
-    form[httplib::detail::decode_url(kv.first, true)] =
-        httplib::detail::decode_url(kv.second, true);
-  }
-  return form;
-}
-
 void SendTokenError(httplib::Response& res, int status,
                     const std::string& error, const std::string& description) {
   Json body = Json::object();
@@ -170,22 +126,55 @@ void SendTokenError(httplib::Response& res, int status,
 
 }  // namespace
 
+absl::StatusOr<std::unique_ptr<Server>> Server::Create(Store& store,
+                                                       ServerOptions options) {
+  std::unique_ptr<Server> server(new Server(store, std::move(options)));
+  if (!server->http_->is_valid()) {
+    return absl::InvalidArgumentError("cannot use the TLS certificate and key");
+  }
+  return server;
+}
+
 Server::Server(Store& store, ServerOptions options)
-    : store_(store),
-      options_(options),
-      http_(std::make_unique<httplib::Server>()) {
+    : store_(store), options_(std::move(options)) {
+  bool tls = !options_.tls_cert.empty() && !options_.tls_key.empty();
+  if (tls) {
+    http_ = std::make_unique<httplib::SSLServer>(options_.tls_cert.c_str(),
+                                                 options_.tls_key.c_str());
+  } else {
+    http_ = std::make_unique<httplib::Server>();
+  }
+  if (options_.control) {
+    faults_ = std::make_unique<FaultInjector>(tls ? DropSupport::kUnsupported
+                                                  : DropSupport::kSupported);
+  }
   Route();
+  if (options_.control) RouteControl();
 }
 
 Server::~Server() = default;
 
 int Server::Bind(const std::string& host, int port) {
+  // Behind the proxy the routes listen on a loopback port of their own.
+  if (faults_ && options_.tls_cert.empty()) {
+    int inner = http_->bind_to_any_port("127.0.0.1");
+    if (inner <= 0) return -1;
+    proxy_ = std::make_unique<FrontProxy>(inner);
+    return proxy_->Bind(host, port);
+  }
   if (port == 0) return http_->bind_to_any_port(host);
   return http_->bind_to_port(host, port) ? port : -1;
 }
 
-bool Server::Listen() { return http_->listen_after_bind(); }
-void Server::Stop() { http_->stop(); }
+bool Server::Listen() {
+  if (proxy_) proxy_->Start();
+  return http_->listen_after_bind();
+}
+
+void Server::Stop() {
+  if (proxy_) proxy_->Stop();
+  http_->stop();
+}
 
 void Server::Route() {
   // Every response carries a request id, errors echo it in RequestId.
@@ -201,90 +190,79 @@ void Server::Route() {
     SendError(req, res, {500, "InternalError", "The server failed."});
   });
 
-  http_->Post("/oauth/token", [this](const httplib::Request& req,
-                                     httplib::Response& res) {
-    auto form = ParseForm(req.body);
-    std::string id = form["client_id"], secret = form["client_secret"];
-    std::string basic = req.get_header_value("Authorization");
-    if (absl::StartsWithIgnoreCase(basic, "Basic ")) {
-      std::string decoded;
-      absl::Base64Unescape(basic.substr(6), &decoded);
-      std::pair<std::string, std::string> kv =
-          absl::StrSplit(decoded, absl::MaxSplits(':', 1));
-      id = httplib::detail::decode_url(kv.first, true);
-      secret = httplib::detail::decode_url(kv.second, true);
-    }
-    const std::string& grant = form["grant_type"];
-    absl::StatusOr<Token> token;
-    if (grant == "client_credentials") {
-      token = store_.IssueToken(id, secret, options_.token_lifetime);
-    } else if (grant == "refresh_token") {
-      token = store_.RefreshToken(form["refresh_token"], id,
-                                  options_.token_lifetime);
-    } else {
-      return SendTokenError(res, 400, "unsupported_grant_type",
-                            "The grant type is not supported.");
-    }
-    if (absl::IsFailedPrecondition(token.status())) {
-      return SendTokenError(res, 400, "invalid_client",
-                            "The API profile is disabled.");
-    }
-    if (!token.ok()) {
-      return SendTokenError(res, 400, "invalid_client",
-                            grant == "refresh_token"
-                                ? "The refresh token is invalid."
-                                : "The client credentials are invalid.");
-    }
-    Json body = Json::object();
-    body["access_token"] = token->access_token;
-    body["token_type"] = "bearer";
-    body["expires_in"] = token->expires_in;
-    body["refresh_token"] = token->refresh_token;
-    res.set_header("Cache-Control", "no-store");
-    SendJson(res, 200, body);
-  });
+  http_->Post(
+      "/oauth/token", Guard(kTokenRoute, [this](const httplib::Request& req,
+                                                httplib::Response& res) {
+        auto form = ParseForm(req.body);
+        auto [id, secret] = ReadClientCredentials(req, form);
+        const std::string& grant = form["grant_type"];
+        absl::StatusOr<Token> token;
+        if (grant == "client_credentials") {
+          token = store_.IssueToken(id, secret, options_.token_lifetime);
+        } else if (grant == "refresh_token") {
+          token = store_.RefreshToken(form["refresh_token"], id,
+                                      options_.token_lifetime);
+        } else {
+          return SendTokenError(res, 400, "unsupported_grant_type",
+                                "The grant type is not supported.");
+        }
+        if (absl::IsFailedPrecondition(token.status())) {
+          return SendTokenError(res, 400, "invalid_client",
+                                "The API profile is disabled.");
+        }
+        if (!token.ok()) {
+          return SendTokenError(res, 400, "invalid_client",
+                                grant == "refresh_token"
+                                    ? "The refresh token is invalid."
+                                    : "The client credentials are invalid.");
+        }
+        Json body = Json::object();
+        body["access_token"] = token->access_token;
+        body["token_type"] = "bearer";
+        body["expires_in"] = token->expires_in;
+        body["refresh_token"] = token->refresh_token;
+        res.set_header("Cache-Control", "no-store");
+        SendJson(res, 200, body);
+      }));
 
-  // Resource routes: a bearer token first, then the handler.
-  using Handler = std::function<void(const httplib::Request&,
-                                     httplib::Response&)>;
-  auto authorized = [this](Handler handler) {
-    return [this, handler](const httplib::Request& req,
-                           httplib::Response& res) {
-      std::string auth = req.get_header_value("Authorization");
-      TokenCheck check = TokenCheck::kUnknownOrExpired;
-      if (absl::StartsWithIgnoreCase(auth, "Bearer ")) {
-        check = store_.CheckAccessToken(auth.substr(7));
-      }
+  // Resource routes: the fault plan, a bearer token, then the handler.
+  auto authorized = [this](std::string_view route, Handler handler) {
+    return Guard(route, [this, handler](const httplib::Request& req,
+                                        httplib::Response& res) {
+      std::optional<std::string> token = BearerToken(req);
+      TokenCheck check = token ? store_.CheckAccessToken(*token)
+                               : TokenCheck::kUnknownOrExpired;
       if (check == TokenCheck::kUnknownOrExpired) {
         return SendError(req, res,
                          {401, "Unauthorized",
                           "Authorization has been denied for this request."});
       }
       if (check == TokenCheck::kProfileDisabled) {
-        return SendError(req, res,
-                         {400, "ProfileDisabled", "The API profile is disabled."});
+        return SendError(
+            req, res, {400, "ProfileDisabled", "The API profile is disabled."});
       }
       // Caspio wants a JSON content type on every write, even a DELETE.
       bool has_body = req.method != "GET";
-      if (has_body && !absl::StartsWithIgnoreCase(
-                          req.get_header_value("Content-Type"),
-                          "application/json")) {
+      if (has_body &&
+          !absl::StartsWithIgnoreCase(req.get_header_value("Content-Type"),
+                                      "application/json")) {
         res.status = 415;
         return;
       }
       handler(req, res);
-    };
+    });
   };
 
   const std::string tables = absl::StrCat(kV3, "/tables");
   const std::string table = tables + "/([^/]+)";
 
-  http_->Get(tables, authorized([this](const auto&, auto& res) {
+  http_->Get(tables, authorized("tables.list", [this](const auto&, auto& res) {
                Json body = Json::object();
                body["Result"] = store_.ListTables();
                SendJson(res, 200, body);
              }));
-  http_->Post(tables, authorized([this](const auto& req, auto& res) {
+  http_->Post(tables,
+              authorized("tables.create", [this](const auto& req, auto& res) {
                 auto body = ParseBody(req);
                 if (auto* e = std::get_if<ApiError>(&body)) {
                   return SendError(req, res, *e);
@@ -293,15 +271,16 @@ void Server::Route() {
                 if (!created.ok()) return SendError(req, res, *created.error);
                 res.status = 201;
               }));
-  http_->Get(table, authorized([this](const auto& req, auto& res) {
-               auto t = store_.GetTable(req.matches[1]);
-               if (!t.ok()) return SendError(req, res, *t.error);
-               Json body = Json::object();
-               body["Result"] = {{"Name", t.value->name},
-                                 {"Note", t.value->note}};
-               SendJson(res, 200, body);
-             }));
-  http_->Get(table + "/fields", authorized([this](const auto& req, auto& res) {
+  http_->Get(
+      table, authorized("table.get", [this](const auto& req, auto& res) {
+        auto t = store_.GetTable(req.matches[1]);
+        if (!t.ok()) return SendError(req, res, *t.error);
+        Json body = Json::object();
+        body["Result"] = {{"Name", t.value->name}, {"Note", t.value->note}};
+        SendJson(res, 200, body);
+      }));
+  http_->Get(table + "/fields",
+             authorized("fields.list", [this](const auto& req, auto& res) {
                auto t = store_.GetTable(req.matches[1]);
                if (!t.ok()) return SendError(req, res, *t.error);
                Json fields = Json::array();
@@ -310,8 +289,8 @@ void Server::Route() {
                }
                SendJson(res, 200, Json{{"Result", fields}});
              }));
-  http_->Post(table + "/fields", authorized([this](const auto& req,
-                                                   auto& res) {
+  http_->Post(table + "/fields",
+              authorized("fields.create", [this](const auto& req, auto& res) {
                 auto body = ParseBody(req);
                 if (auto* e = std::get_if<ApiError>(&body)) {
                   return SendError(req, res, *e);
@@ -322,7 +301,7 @@ void Server::Route() {
                 res.status = 201;
               }));
   http_->Get(table + "/fields/([^/]+)",
-             authorized([this](const auto& req, auto& res) {
+             authorized("field.get", [this](const auto& req, auto& res) {
                auto t = store_.GetTable(req.matches[1]);
                if (!t.ok()) return SendError(req, res, *t.error);
                for (const auto& f : t.value->fields) {
@@ -338,77 +317,79 @@ void Server::Route() {
              }));
 
   const std::string records = table + "/records";
-  http_->Get(records, authorized([this](const auto& req, auto& res) {
-               QueryParams q(req);
-               auto paging = ReadPaging(q);
-               if (auto* e = std::get_if<ApiError>(&paging)) {
-                 return SendError(req, res, *e);
-               }
-               const Paging& p = std::get<Paging>(paging);
-               bool info = IsTrue(q.Value("q.getpaginationinfo"));
-               query::Clauses clauses{q.Value("q.select"), q.Value("q.where"),
-                                      q.Value("q.groupby"),
-                                      q.Value("q.orderby")};
-               auto read = store_.ReadRecords(req.matches[1], clauses,
-                                              p.window, info);
-               if (!read.ok()) return SendError(req, res, *read.error);
-               Json body = Json::object();
-               body["Result"] = read.value->rows;
-               if (info) {
-                 body["Pagination"] = {
-                     {"TotalCount", read.value->total_count},
-                     {"PageNumber", p.page_number},
-                     {"PageSize", p.paged ? p.page_size : p.window.limit}};
-               }
-               SendJson(res, 200, body);
-             }));
-  http_->Post(records, authorized([this](const auto& req, auto& res) {
-                auto body = ParseBody(req);
-                if (auto* e = std::get_if<ApiError>(&body)) {
-                  return SendError(req, res, *e);
-                }
-                bool rows = ReturnRows(QueryParams(req));
-                auto out = store_.InsertRecord(req.matches[1],
-                                               std::get<Json>(body), rows);
-                if (!out.ok()) return SendError(req, res, *out.error);
-                if (!rows) {
-                  res.status = 201;
-                  return;
-                }
-                SendJson(res, 201, Json{{"Result", out.value->rows}});
-              }));
-  http_->Put(records, authorized([this](const auto& req, auto& res) {
-               QueryParams q(req);
-               std::string where = q.Value("q.where");
-               if (absl::StripAsciiWhitespace(where).empty()) {
-                 return SendError(req, res,
-                                  IncorrectQuery("q.where is required."));
-               }
-               auto body = ParseBody(req);
-               if (auto* e = std::get_if<ApiError>(&body)) {
-                 return SendError(req, res, *e);
-               }
-               auto out = store_.UpdateRecords(req.matches[1], where,
-                                               std::get<Json>(body),
-                                               ReturnRows(q));
-               if (!out.ok()) return SendError(req, res, *out.error);
-               Json answer = Json::object();
-               answer["RecordsAffected"] = out.value->records_affected;
-               answer["Result"] = out.value->rows;
-               SendJson(res, 200, answer);
-             }));
-  http_->Delete(records, authorized([this](const auto& req, auto& res) {
-                  std::string where = QueryParams(req).Value("q.where");
-                  if (absl::StripAsciiWhitespace(where).empty()) {
-                    return SendError(req, res,
-                                     IncorrectQuery("q.where is required."));
-                  }
-                  auto out = store_.DeleteRecords(req.matches[1], where);
-                  if (!out.ok()) return SendError(req, res, *out.error);
-                  SendJson(res, 200,
-                           Json{{"RecordsAffected",
-                                 out.value->records_affected}});
-                }));
+  http_->Get(
+      records, authorized("records.read", [this](const auto& req, auto& res) {
+        QueryParams q(req);
+        auto paging = ReadPaging(q);
+        if (auto* e = std::get_if<ApiError>(&paging)) {
+          return SendError(req, res, *e);
+        }
+        const Paging& p = std::get<Paging>(paging);
+        bool info = IsTrue(q.Value("q.getpaginationinfo"));
+        query::Clauses clauses{q.Value("q.select"), q.Value("q.where"),
+                               q.Value("q.groupby"), q.Value("q.orderby")};
+        UnorderedReads order =
+            faults_ ? faults_->ReadOrder(!clauses.order_by.empty(), p.paged)
+                    : UnorderedReads::kByPkId;
+        auto read =
+            store_.ReadRecords(req.matches[1], clauses, p.window, info, order);
+        if (!read.ok()) return SendError(req, res, *read.error);
+        Json body = Json::object();
+        body["Result"] = read.value->rows;
+        if (info) {
+          body["Pagination"] = {
+              {"TotalCount", read.value->total_count},
+              {"PageNumber", p.page_number},
+              {"PageSize", p.paged ? p.page_size : p.window.limit}};
+        }
+        SendJson(res, 200, body);
+      }));
+  http_->Post(
+      records, authorized("records.insert", [this](const auto& req, auto& res) {
+        auto body = ParseBody(req);
+        if (auto* e = std::get_if<ApiError>(&body)) {
+          return SendError(req, res, *e);
+        }
+        bool rows = ReturnRows(QueryParams(req));
+        auto out =
+            store_.InsertRecord(req.matches[1], std::get<Json>(body), rows);
+        if (!out.ok()) return SendError(req, res, *out.error);
+        if (!rows) {
+          res.status = 201;
+          return;
+        }
+        SendJson(res, 201, Json{{"Result", out.value->rows}});
+      }));
+  http_->Put(
+      records, authorized("records.update", [this](const auto& req, auto& res) {
+        QueryParams q(req);
+        std::string where = q.Value("q.where");
+        if (absl::StripAsciiWhitespace(where).empty()) {
+          return SendError(req, res, IncorrectQuery("q.where is required."));
+        }
+        auto body = ParseBody(req);
+        if (auto* e = std::get_if<ApiError>(&body)) {
+          return SendError(req, res, *e);
+        }
+        auto out = store_.UpdateRecords(req.matches[1], where,
+                                        std::get<Json>(body), ReturnRows(q));
+        if (!out.ok()) return SendError(req, res, *out.error);
+        Json answer = Json::object();
+        answer["RecordsAffected"] = out.value->records_affected;
+        answer["Result"] = out.value->rows;
+        SendJson(res, 200, answer);
+      }));
+  http_->Delete(
+      records, authorized("records.delete", [this](const auto& req, auto& res) {
+        std::string where = QueryParams(req).Value("q.where");
+        if (absl::StripAsciiWhitespace(where).empty()) {
+          return SendError(req, res, IncorrectQuery("q.where is required."));
+        }
+        auto out = store_.DeleteRecords(req.matches[1], where);
+        if (!out.ok()) return SendError(req, res, *out.error);
+        SendJson(res, 200,
+                 Json{{"RecordsAffected", out.value->records_affected}});
+      }));
 }
 
 }  // namespace caspio::emulator

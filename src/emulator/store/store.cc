@@ -554,6 +554,24 @@ TokenCheck Store::CheckAccessToken(const std::string& access_token) {
   return find.Int(0) != 0 ? TokenCheck::kProfileDisabled : TokenCheck::kValid;
 }
 
+std::string Store::AccessTokenOwner(const std::string& access_token) {
+  std::lock_guard lock(mu_);
+  Statement find(db_,
+                 "SELECT client_id FROM caspio_tokens WHERE token_sha256 = ? "
+                 "AND kind = 'access' AND expires_at > ?");
+  find.Bind(1, Sha256Hex(access_token)).Bind(2, NowSeconds());
+  if (!find.Step()) return "";
+  return find.Text(0);
+}
+
+absl::Status Store::ExpireAccessTokens() {
+  std::lock_guard lock(mu_);
+  Statement expire(db_,
+                   "UPDATE caspio_tokens SET expires_at = 0 "
+                   "WHERE kind = 'access'");
+  return expire.Run();
+}
+
 std::vector<std::string> Store::ListTables() {
   std::lock_guard lock(mu_);
   std::vector<std::string> names;
@@ -856,16 +874,37 @@ std::vector<std::pair<const FieldInfo*, std::string>> AutoValues(
   return out;
 }
 
+// A read without q.orderBy in the order `unordered` asks for. Grouped
+// reads have no PK_ID, so newest first leaves them in SQLite's order.
+absl::StatusOr<query::CompiledSelect> CompileUnordered(
+    const query::Table& table, const query::Clauses& clauses,
+    UnorderedReads unordered) {
+  auto compiled =
+      query::CompileSelect(table, clauses, query::DefaultOrder::kNone);
+  if (!compiled.ok()) return compiled;
+  if (unordered == UnorderedReads::kShuffled) {
+    compiled->sql += " ORDER BY random()";
+  } else if (!compiled->aggregate) {
+    compiled->sql += " ORDER BY \"PK_ID\" DESC";
+  }
+  return compiled;
+}
+
 }  // namespace
 
 Outcome<ReadResult> Store::ReadRecords(const std::string& table_name,
                                        const query::Clauses& clauses,
                                        const Window& window,
-                                       bool count_total) {
+                                       bool count_total,
+                                       UnorderedReads unordered) {
   auto table = GetTable(table_name);
   if (!table.ok()) return Fail<ReadResult>(*table.error);
   query::Table compiler_table = CompilerTable(*table.value);
   auto compiled = query::CompileSelect(compiler_table, clauses);
+  if (compiled.ok() && !compiled->ordered &&
+      unordered != UnorderedReads::kByPkId) {
+    compiled = CompileUnordered(compiler_table, clauses, unordered);
+  }
   if (!compiled.ok()) {
     // Caspio answers an unknown field in q.select with a 500.
     query::Clauses select_only{clauses.select, "", "", ""};

@@ -71,6 +71,11 @@ struct Window {
   std::int64_t offset = 0;
 };
 
+// How a read without q.orderBy is ordered: by PK_ID (stable pages, the
+// default), shuffled anew on every read (Caspio's real, unstable order), or
+// newest first (so that q.limit picks other records than page 1).
+enum class UnorderedReads { kByPkId, kShuffled, kNewestFirst };
+
 struct ReadResult {
   std::vector<Json> rows;
   std::int64_t total_count = 0;  // rows matching, ignoring the window
@@ -99,6 +104,10 @@ class Store {
                                      const std::string& client_id,
                                      std::chrono::seconds lifetime);
   TokenCheck CheckAccessToken(const std::string& access_token);
+  // The client id that owns a valid access token, or empty.
+  std::string AccessTokenOwner(const std::string& access_token);
+  // Makes every access token issued so far expired (refresh tokens stay).
+  absl::Status ExpireAccessTokens();
 
   // Tables and fields. Names match case-insensitively.
   std::vector<std::string> ListTables();
@@ -109,7 +118,9 @@ class Store {
   // Records.
   Outcome<ReadResult> ReadRecords(const std::string& table,
                                   const query::Clauses& clauses,
-                                  const Window& window, bool count_total);
+                                  const Window& window, bool count_total,
+                                  UnorderedReads unordered =
+                                      UnorderedReads::kByPkId);
   Outcome<WriteOutcome> InsertRecord(const std::string& table,
                                      const Json& record, bool return_rows);
   Outcome<WriteOutcome> UpdateRecords(const std::string& table,
