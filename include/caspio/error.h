@@ -36,6 +36,14 @@ struct ErrorInfo {
   std::string request_id;  // X-Caspio-Request-ID, when known
 };
 
+// ErrorInfo::code of a kTransport error whose request certainly never left
+// (no address, no connection, no TLS): even an insert may be sent again.
+inline constexpr char kConnectFailed[] = "ConnectFailed";
+// ErrorInfo::code of a kTransport error after the request may have been
+// sent (the connection dropped, or no answer came in time): the server may
+// have carried it out.
+inline constexpr char kConnectionLost[] = "ConnectionLost";
+
 // Builds a non-OK status carrying `info`. The status code follows the class
 // (kUserInput -> InvalidArgument, kAuth -> Unauthenticated, ...).
 absl::Status MakeError(ErrorInfo info);

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "caspio/credentials.h"
+#include "caspio/observer.h"
 #include "caspio/transport.h"
 
 namespace caspio {
@@ -18,6 +19,10 @@ struct AccessToken {
   std::string value;          // secret: never log it
   std::string refresh_token;  // secret: never log it
   std::chrono::system_clock::time_point expires_at;
+  // When the token endpoint answered (the source's clock); decides whether
+  // a 400 IncorrectQueryParameter may mean a stale token (RetryPolicy).
+  // A source that cannot tell leaves the epoch: the token counts as old.
+  std::chrono::system_clock::time_point issued_at;
 };
 
 // Time as the token cache sees it; tests pass a fake.
@@ -42,14 +47,36 @@ class TokenSource {
 // Asks POST {integration_url}/oauth/token on every GetToken: grant
 // refresh_token when it holds one from an earlier answer, falling back to
 // client_credentials. Errors: kAuth when the credentials are refused.
+// Each token request is reported to `observer` (when not null) as
+// operation "token".
 std::shared_ptr<TokenSource> MakeOAuthTokenSource(
     Credentials credentials, std::shared_ptr<Transport> transport,
-    std::shared_ptr<Clock> clock);
+    std::shared_ptr<Clock> clock,
+    std::shared_ptr<CallObserver> observer = nullptr);
 
 // Reuses the token of `inner` until `skew` before it expires. Concurrent
 // callers that find no valid token share one request to `inner`.
 std::shared_ptr<TokenSource> MakeCachingTokenSource(
     std::shared_ptr<TokenSource> inner, std::shared_ptr<Clock> clock,
+    std::chrono::seconds skew = std::chrono::seconds(300));
+
+// Shares the tokens of `inner` with the user's other processes through
+// files in `directory` (created 0700 when missing; files 0600). A profile's
+// file is named by a SHA-256 digest of the integration URL (as given;
+// Client::Create normalises it), Client ID and Client Secret: the name
+// reveals none of them, and a changed secret never finds an old token.
+// A caller that finds no valid token locks the profile's file (flock),
+// looks again, and only then asks `inner`, so processes starting together
+// share one token request. Tokens are reused until `skew` before they
+// expire, at most half their lifetime, as in MakeCachingTokenSource.
+// Invalidate removes the file only while it still holds that token.
+// Corrupt or foreign files are ignored and replaced; when the directory
+// cannot be used every call goes to `inner`. Only access tokens are written
+// (no refresh token, no secret). Thread-safe and safe across processes; put
+// MakeCachingTokenSource above it so that a process reads the file once.
+std::shared_ptr<TokenSource> MakeFileTokenCache(
+    std::shared_ptr<TokenSource> inner, const Credentials& credentials,
+    std::string directory, std::shared_ptr<Clock> clock,
     std::chrono::seconds skew = std::chrono::seconds(300));
 
 }  // namespace caspio

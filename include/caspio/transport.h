@@ -14,11 +14,16 @@ namespace caspio {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+// Whether sending a request twice could do its work twice.
+enum class Repeatable { kYes, kNo };
+
 struct HttpRequest {
   std::string method;  // "GET", "POST", "PUT", "DELETE"
   std::string url;     // absolute, already percent-encoded
   Headers headers;
   std::string body;
+  // kNo for an insert: the transport must not send it twice on its own.
+  Repeatable repeatable = Repeatable::kYes;
 };
 
 struct HttpResponse {
@@ -40,7 +45,9 @@ struct TransportOptions {
 
 // Sends one request and returns whatever HTTP answer came back (any
 // status). Errors are only for exchanges without an answer, reported with
-// ErrorClass::kTransport. Implementations are thread-safe.
+// ErrorClass::kTransport and, when known, ErrorInfo::code kConnectFailed
+// (the request never left) or kConnectionLost (it may have been received);
+// see caspio/error.h. Implementations are thread-safe.
 class Transport {
  public:
   virtual ~Transport() = default;

@@ -32,7 +32,33 @@ nlohmann::ordered_json ToJson(const Authentication& auth) {
   }
   json["client_id"] = auth.client_id;
   json["client_secret"] = auth.client_secret;
+  const BillingSettings defaults;
+  if (auth.billing.start_day != defaults.start_day ||
+      auth.billing.time_zone != defaults.time_zone ||
+      auth.billing.quota != defaults.quota) {
+    json["billing"] = {{"start_day", auth.billing.start_day},
+                       {"time_zone", auth.billing.time_zone},
+                       {"quota", auth.billing.quota}};
+  }
   return json;
+}
+
+// Members of the wrong type keep their defaults; Put checks the values.
+BillingSettings BillingFromJson(const nlohmann::ordered_json& json) {
+  BillingSettings billing;
+  if (auto day = json.find("start_day");
+      day != json.end() && day->is_number_integer()) {
+    billing.start_day = day->get<int>();
+  }
+  if (auto zone = json.find("time_zone");
+      zone != json.end() && zone->is_string()) {
+    billing.time_zone = zone->get<std::string>();
+  }
+  if (auto quota = json.find("quota");
+      quota != json.end() && quota->is_number_integer()) {
+    billing.quota = quota->get<std::int64_t>();
+  }
+  return billing;
 }
 
 Authentication FromJson(const nlohmann::ordered_json& json) {
@@ -42,6 +68,10 @@ Authentication FromJson(const nlohmann::ordered_json& json) {
   auth.integration_url = json.value("integration_url", "");
   auth.client_id = json.value("client_id", "");
   auth.client_secret = json.value("client_secret", "");
+  if (auto billing = json.find("billing");
+      billing != json.end() && billing->is_object()) {
+    auth.billing = BillingFromJson(*billing);
+  }
   return auth;
 }
 
@@ -57,7 +87,7 @@ absl::Status CheckComplete(const Authentication& auth) {
     return absl::InvalidArgumentError(
         "an authentication needs a Client ID and a Client Secret");
   }
-  return absl::OkStatus();
+  return CheckBillingSettings(auth.billing);
 }
 
 // Writes all of `data` to `fd`, through short writes and EINTR.

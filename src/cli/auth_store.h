@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "caspio/credentials.h"
+#include "cli/billing.h"
 
 namespace caspio::cli {
 
@@ -23,6 +24,8 @@ struct Authentication {
   std::string integration_url;
   std::string client_id;
   std::string client_secret;  // secret: never print it
+  // The account's billing period and quota, for `caspio usage`.
+  BillingSettings billing;
 
   // "subdomain b3poa" or the URL, for listings.
   std::string Location() const;
@@ -51,7 +54,7 @@ class AuthStore {
   // NotFound when there is none named `name`.
   absl::StatusOr<Authentication> Get(std::string_view name) const;
   // Adds `auth`, replacing one of the same name. InvalidArgument for a bad
-  // name or an incomplete authentication.
+  // name, an incomplete authentication or bad billing settings.
   absl::Status Put(const Authentication& auth);
   // NotFound when there is none named `name`.
   absl::Status Remove(std::string_view name);

@@ -1,8 +1,11 @@
 #include "cli/commands.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sstream>
 #include <utility>
 #include <vector>
@@ -12,10 +15,16 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/time/clock.h"
 #include "caspio/error.h"
 #include "cli/auth_store.h"
+#include "cli/billing.h"
+#include "cli/call_meter.h"
 #include "cli/exit_codes.h"
 #include "cli/secret_prompt.h"
+#include "cli/usage_report.h"
+#include "cli/usage_store.h"
 #include "connector/catalog.h"
 #include "connector/envelope.h"
 
@@ -37,6 +46,12 @@ struct Options {
   std::string subdomain;
   std::string integration_url;
   std::string client_id;
+  bool stats = false;
+  // Billing flags of `auth add` and `auth set`; these values mean "not
+  // given".
+  int billing_day = 0;
+  std::string time_zone;
+  std::int64_t quota = -1;
 };
 
 std::string Text(const absl::Status& status) {
@@ -148,19 +163,101 @@ int FailStore(Io& io, const absl::Status& status) {
   return kExitUnexpected;
 }
 
-// The credentials of --auth NAME, or of the environment without it.
-absl::StatusOr<caspio::Credentials> ResolveCredentials(const Options& options) {
+// Whom a command talks to: credentials, and how their calls are billed.
+struct Profile {
+  caspio::Credentials credentials;
+  MeteredProfile metered;
+};
+
+Profile ProfileOf(caspio::Credentials credentials, std::string label,
+                  BillingSettings billing) {
+  Profile profile;
+  profile.metered = {.label = std::move(label),
+                     .id = {.integration_url = credentials.integration_url,
+                            .client_id = credentials.client_id},
+                     .billing = std::move(billing)};
+  profile.credentials = std::move(credentials);
+  return profile;
+}
+
+absl::StatusOr<Profile> ProfileOf(const Authentication& auth) {
+  absl::StatusOr<caspio::Credentials> credentials = auth.ToCredentials();
+  if (!credentials.ok()) return credentials.status();
+  return ProfileOf(*std::move(credentials), "authentication " + auth.name,
+                   auth.billing);
+}
+
+// CASPIO_BILLING_DAY, CASPIO_TIME_ZONE and CASPIO_QUOTA, each optional.
+absl::StatusOr<BillingSettings> BillingFromEnvironment() {
+  BillingSettings billing;
+  auto number = [](const char* name, auto& value) -> absl::Status {
+    const char* text = std::getenv(name);
+    if (text == nullptr || *text == '\0') return absl::OkStatus();
+    if (!absl::SimpleAtoi(text, &value)) {
+      return absl::InvalidArgumentError(std::string(name) +
+                                        " is not a whole number");
+    }
+    return absl::OkStatus();
+  };
+  if (absl::Status day = number("CASPIO_BILLING_DAY", billing.start_day);
+      !day.ok()) {
+    return day;
+  }
+  if (absl::Status quota = number("CASPIO_QUOTA", billing.quota); !quota.ok()) {
+    return quota;
+  }
+  if (const char* zone = std::getenv("CASPIO_TIME_ZONE"); zone && *zone) {
+    billing.time_zone = zone;
+  }
+  if (absl::Status valid = CheckBillingSettings(billing); !valid.ok()) {
+    return absl::InvalidArgumentError(
+        "CASPIO_BILLING_DAY, CASPIO_TIME_ZONE or CASPIO_QUOTA: " + Text(valid));
+  }
+  return billing;
+}
+
+// The profile of --auth NAME, or of the environment without it.
+absl::StatusOr<Profile> ResolveProfile(const Options& options) {
   if (options.auth.empty()) {
     absl::StatusOr<caspio::Credentials> env =
         caspio::CredentialsFromEnvironment();
     if (!env.ok()) return NoCredentials(env.status());
-    return env;
+    absl::StatusOr<BillingSettings> billing = BillingFromEnvironment();
+    if (!billing.ok()) return billing.status();
+    return ProfileOf(*std::move(env), "the CASPIO_* credentials",
+                     *std::move(billing));
   }
   absl::StatusOr<AuthStore> store = AuthStore::AtDefaultLocation();
   if (!store.ok()) return store.status();
   absl::StatusOr<Authentication> auth = store->Get(options.auth);
   if (!auth.ok()) return auth.status();
-  return auth->ToCredentials();
+  return ProfileOf(*auth);
+}
+
+// The client of `credentials`, telling `meter` about every exchange and
+// sharing access tokens with the command's other runs.
+absl::StatusOr<caspio::Client> MakeClient(Io& io,
+                                          caspio::Credentials credentials,
+                                          std::shared_ptr<CallMeter> meter) {
+  caspio::ClientOptions options;
+  options.observer = std::move(meter);
+  options.token_cache_dir = TokenCacheDirectory();
+  return io.make_client(std::move(credentials), std::move(options));
+}
+
+// Adds the calls `meter` saw to the profile's count (warning near the
+// quota), then prints --stats.
+void FinishMetering(Io& io, const Options& options, const Profile& profile,
+                    const CallMeter& meter) {
+  absl::StatusOr<UsageStore> store = UsageStore::AtDefaultLocation();
+  if (store.ok()) {
+    RecordCalls(*store, profile.metered, meter.AnsweredExchanges(), absl::Now(),
+                io.err);
+  } else {
+    io.err << "caspio: warning: the call count was not updated: "
+           << Text(store.status()) << "\n";
+  }
+  if (options.stats) io.err << Dump(meter.Summary(), false) << "\n";
 }
 
 int RunOperation(Io& io, const Options& options) {
@@ -179,26 +276,36 @@ int RunOperation(Io& io, const Options& options) {
   absl::Status valid = connector::ValidateInput(options.operation, *input);
   if (!valid.ok()) return EmitError(io, valid, options.pretty);
 
-  absl::StatusOr<caspio::Credentials> credentials = ResolveCredentials(options);
-  if (!credentials.ok() && options.auth.empty()) {
-    return EmitError(io, credentials.status(), options.pretty);
+  absl::StatusOr<Profile> profile = ResolveProfile(options);
+  if (!profile.ok() && options.auth.empty()) {
+    return EmitError(io, profile.status(), options.pretty);
   }
-  if (!credentials.ok()) {
+  if (!profile.ok()) {
     // A wrong --auth name is a command-line mistake, not a Caspio answer.
-    const int code = FailStore(io, credentials.status());
+    const int code = FailStore(io, profile.status());
     return code == kExitNotFound ? kExitUsage : code;
   }
+  auto meter = std::make_shared<CallMeter>();
   absl::StatusOr<caspio::Client> client =
-      io.make_client(*std::move(credentials));
+      MakeClient(io, profile->credentials, meter);
   if (!client.ok()) return EmitError(io, client.status(), options.pretty);
 
-  return Emit(io, connector::Run(*client, options.operation, *input),
-              options.pretty);
+  const int code = Emit(io, connector::Run(*client, options.operation, *input),
+                        options.pretty);
+  FinishMetering(io, options, *profile, *meter);
+  return code;
 }
 
 // ---- caspio auth ---------------------------------------------------------
 
 absl::StatusOr<AuthStore> OpenStore() { return AuthStore::AtDefaultLocation(); }
+
+// Copies the billing flags that were given.
+void ApplyBillingFlags(const Options& options, BillingSettings& billing) {
+  if (options.billing_day != 0) billing.start_day = options.billing_day;
+  if (!options.time_zone.empty()) billing.time_zone = options.time_zone;
+  if (options.quota >= 0) billing.quota = options.quota;
+}
 
 int AddAuthentication(Io& io, const Options& options) {
   if (options.subdomain.empty() == options.integration_url.empty()) {
@@ -236,6 +343,7 @@ int AddAuthentication(Io& io, const Options& options) {
                                                     : kExitUsage;
   }
   auth.client_secret = *std::move(secret);
+  ApplyBillingFlags(options, auth.billing);
 
   absl::StatusOr<AuthStore> store = OpenStore();
   if (!store.ok()) return FailStore(io, store.status());
@@ -339,30 +447,38 @@ int ReportConnectionProblem(Io& io, const std::string& name,
   return ExitCodeForClass(caspio::ErrorClassName(info.error_class));
 }
 
+int TestClient(Io& io, caspio::Client& client, const std::string& name,
+               const std::string& url) {
+  // A fresh token proves the credentials now, not a cached token's past
+  // (RefreshToken bypasses the shared token cache, and renews it).
+  if (absl::Status token = client.RefreshToken(); !token.ok()) {
+    return ReportConnectionProblem(io, name, url, token, false);
+  }
+  absl::StatusOr<std::vector<std::string>> tables = client.ListTables();
+  if (!tables.ok()) {
+    return ReportConnectionProblem(io, name, url, tables.status(), true);
+  }
+  io.out << "ok: " << name << " works with " << url << "; the profile "
+         << "sees " << tables->size() << " tables\n";
+  return kExitSuccess;
+}
+
 int TestAuthentication(Io& io, const Options& options) {
   absl::StatusOr<AuthStore> store = OpenStore();
   if (!store.ok()) return FailStore(io, store.status());
   absl::StatusOr<Authentication> auth = store->Get(options.name);
   if (!auth.ok()) return FailStore(io, auth.status());
-  absl::StatusOr<caspio::Credentials> credentials = auth->ToCredentials();
-  if (!credentials.ok()) return FailStore(io, credentials.status());
-  const std::string url = credentials->integration_url;
+  absl::StatusOr<Profile> profile = ProfileOf(*auth);
+  if (!profile.ok()) return FailStore(io, profile.status());
+  const std::string url = profile->credentials.integration_url;
 
+  auto meter = std::make_shared<CallMeter>();
   absl::StatusOr<caspio::Client> client =
-      io.make_client(*std::move(credentials));
+      MakeClient(io, profile->credentials, meter);
   if (!client.ok()) return Fail(io, client.status());
-
-  // A fresh token proves the credentials now, not a cached token's past.
-  if (absl::Status token = client->RefreshToken(); !token.ok()) {
-    return ReportConnectionProblem(io, auth->name, url, token, false);
-  }
-  absl::StatusOr<std::vector<std::string>> tables = client->ListTables();
-  if (!tables.ok()) {
-    return ReportConnectionProblem(io, auth->name, url, tables.status(), true);
-  }
-  io.out << "ok: " << auth->name << " works with " << url << "; the profile "
-         << "sees " << tables->size() << " tables\n";
-  return kExitSuccess;
+  const int code = TestClient(io, *client, auth->name, url);
+  FinishMetering(io, options, *profile, *meter);
+  return code;
 }
 
 int RemoveAuthentication(Io& io, const Options& options) {
@@ -375,6 +491,71 @@ int RemoveAuthentication(Io& io, const Options& options) {
   return kExitSuccess;
 }
 
+int SetAuthentication(Io& io, const Options& options) {
+  absl::StatusOr<AuthStore> store = OpenStore();
+  if (!store.ok()) return FailStore(io, store.status());
+  absl::StatusOr<Authentication> auth = store->Get(options.name);
+  if (!auth.ok()) return FailStore(io, auth.status());
+
+  ApplyBillingFlags(options, auth->billing);
+  if (absl::Status saved = store->Put(*auth); !saved.ok()) {
+    return FailStore(io, saved);
+  }
+  const BillingSettings& billing = auth->billing;
+  io.err << "caspio: authentication " << auth->name
+         << ": billing periods start on day " << billing.start_day << " in "
+         << billing.time_zone << "; quota "
+         << (billing.quota > 0 ? std::to_string(billing.quota) : "none")
+         << "\n";
+  return kExitSuccess;
+}
+
+// ---- caspio usage --------------------------------------------------------
+
+// --auth NAME; else the CASPIO_* credentials; else every authentication.
+absl::StatusOr<std::vector<MeteredProfile>> ProfilesToReport(
+    const Options& options) {
+  const bool from_environment =
+      options.auth.empty() && caspio::CredentialsFromEnvironment().ok();
+  if (!options.auth.empty() || from_environment) {
+    absl::StatusOr<Profile> profile = ResolveProfile(options);
+    if (!profile.ok()) return profile.status();
+    return std::vector<MeteredProfile>{profile->metered};
+  }
+  absl::StatusOr<AuthStore> store = OpenStore();
+  if (!store.ok()) return store.status();
+  absl::StatusOr<std::vector<Authentication>> all = store->List();
+  if (!all.ok()) return all.status();
+  std::vector<MeteredProfile> profiles;
+  for (const Authentication& auth : *all) {
+    absl::StatusOr<Profile> profile = ProfileOf(auth);
+    if (profile.ok()) profiles.push_back(profile->metered);
+  }
+  return profiles;
+}
+
+int ShowUsage(Io& io, const Options& options) {
+  absl::StatusOr<std::vector<MeteredProfile>> profiles =
+      ProfilesToReport(options);
+  if (!profiles.ok()) return FailStore(io, profiles.status());
+  if (profiles->empty()) {
+    io.err << "caspio: no authentications yet; nothing was counted\n";
+    return kExitSuccess;
+  }
+  absl::StatusOr<UsageStore> store = UsageStore::AtDefaultLocation();
+  if (!store.ok()) return FailStore(io, store.status());
+
+  const absl::Time now = absl::Now();
+  for (const MeteredProfile& profile : *profiles) {
+    if (absl::Status shown = ReportUsage(*store, profile, now, io.out);
+        !shown.ok()) {
+      return FailStore(io, shown);
+    }
+  }
+  io.out << kUsageCaveat << "\n";
+  return kExitSuccess;
+}
+
 // ---- the command line ----------------------------------------------------
 
 struct Commands {
@@ -384,8 +565,27 @@ struct Commands {
   CLI::App* auth_add = nullptr;
   CLI::App* auth_list = nullptr;
   CLI::App* auth_test = nullptr;
+  CLI::App* auth_set = nullptr;
   CLI::App* auth_remove = nullptr;
+  CLI::App* usage = nullptr;
 };
+
+void AddBillingOptions(CLI::App* command, Options& options) {
+  command
+      ->add_option("--billing-day", options.billing_day,
+                   "Day of the month the account's billing period starts "
+                   "(1-31; past a month's end: its last day). Default 1")
+      ->check(CLI::Range(1, 31));
+  command->add_option("--time-zone", options.time_zone,
+                      "The account's time zone, in which periods start at "
+                      "midnight (IANA name, e.g. America/Los_Angeles). "
+                      "Default UTC");
+  command
+      ->add_option("--quota", options.quota,
+                   "Calls per billing period in the account's plan; warn "
+                   "at 80% and 100% of it (0: no quota)")
+      ->check(CLI::NonNegativeNumber);
+}
 
 Commands DefineCommands(CLI::App& app, Options& options) {
   Commands commands;
@@ -411,6 +611,9 @@ Commands DefineCommands(CLI::App& app, Options& options) {
                            "Saved authentication (default: CASPIO_* "
                            "environment variables)");
   commands.run->add_flag("--pretty", options.pretty, "Indent the output");
+  commands.run->add_flag("--stats", options.stats,
+                         "After the output, print on stderr a JSON summary "
+                         "of the HTTP calls made, by operation and table");
 
   CLI::App* auth = app.add_subcommand(
       "auth", "Manage saved authentications (Web Services profiles)");
@@ -431,14 +634,35 @@ Commands DefineCommands(CLI::App& app, Options& options) {
   commands.auth_add
       ->add_option("--client-id", options.client_id, "The profile's Client ID")
       ->required();
+  AddBillingOptions(commands.auth_add, options);
   commands.auth_list =
       auth->add_subcommand("list", "Saved authentications (no secrets)");
   commands.auth_test = auth->add_subcommand(
       "test", "Get a fresh token and list tables, explaining any failure");
   commands.auth_test->add_option("NAME", options.name)->required();
+  commands.auth_set = auth->add_subcommand(
+      "set", "Change the billing period and quota of an authentication");
+  commands.auth_set->add_option("NAME", options.name)->required();
+  AddBillingOptions(commands.auth_set, options);
   commands.auth_remove =
       auth->add_subcommand("remove", "Forget a saved authentication");
   commands.auth_remove->add_option("NAME", options.name)->required();
+
+  commands.usage = app.add_subcommand(
+      "usage", "Calls made from this machine in the billing period");
+  commands.usage->footer(
+      "Counts the calls the caspio command made from this machine, per "
+      "profile, in the current billing period (see `caspio auth set "
+      "--help`), against the quota. Caspio's own meter also counts other "
+      "machines, webhooks and integrations. Without --auth: the CASPIO_* "
+      "credentials (with CASPIO_BILLING_DAY, CASPIO_TIME_ZONE and "
+      "CASPIO_QUOTA in the part of the billing flags), or else every saved "
+      "authentication. The counts are kept in $XDG_STATE_HOME/caspio/"
+      "usage.json (default ~/.local/state/caspio/); access tokens are "
+      "shared between runs in $XDG_CACHE_HOME/caspio/tokens (default "
+      "~/.cache/caspio/tokens).\n\n" +
+      std::string(ExitCodesHelp()));
+  commands.usage->add_option("--auth", options.auth, "Saved authentication");
   return commands;
 }
 
@@ -449,6 +673,8 @@ int Dispatch(const Commands& commands, const Options& options, Io& io) {
   if (commands.auth_add->parsed()) return AddAuthentication(io, options);
   if (commands.auth_list->parsed()) return ListAuthentications(io);
   if (commands.auth_test->parsed()) return TestAuthentication(io, options);
+  if (commands.auth_set->parsed()) return SetAuthentication(io, options);
+  if (commands.usage->parsed()) return ShowUsage(io, options);
   if (commands.auth_remove->parsed()) return RemoveAuthentication(io, options);
   return kExitUsage;
 }
@@ -463,8 +689,9 @@ Io StandardIo() {
       .read_secret =
           [](std::string_view prompt) { return ReadSecret(prompt, std::cin); },
       .make_client =
-          [](caspio::Credentials credentials) {
-            return caspio::Client::Create(std::move(credentials));
+          [](caspio::Credentials credentials, caspio::ClientOptions options) {
+            return caspio::Client::Create(std::move(credentials),
+                                          std::move(options));
           },
   };
 }

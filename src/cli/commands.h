@@ -24,8 +24,10 @@ struct Io {
   // Reads the Client Secret for `auth add` (a prompt without echo).
   std::function<absl::StatusOr<std::string>(std::string_view prompt)>
       read_secret;
-  // Builds a client; tests pass one with a fake transport.
-  std::function<absl::StatusOr<caspio::Client>(caspio::Credentials)>
+  // Builds a client with the command's options (call observer, token
+  // cache); tests pass one that adds a fake transport.
+  std::function<absl::StatusOr<caspio::Client>(caspio::Credentials,
+                                               caspio::ClientOptions)>
       make_client;
 };
 

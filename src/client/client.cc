@@ -11,10 +11,11 @@
 
 #include "absl/strings/ascii.h"
 #include "caspio/error.h"
+#include "caspio/query.h"
 #include "client/connection.h"
-#include "client/token_sources.h"
 #include "client/json_util.h"
 #include "client/records.h"
+#include "client/token_sources.h"
 #include "client/url.h"
 
 namespace caspio {
@@ -98,9 +99,30 @@ absl::Status CheckWhere(std::string_view where, std::string_view verb) {
       "with a real condition such as PK_ID>0");
 }
 
-ApiRequest RecordsRequest(std::string method, std::string_view table) {
+ApiRequest RecordsRequest(std::string method, std::string_view table,
+                          std::string operation) {
   return ApiRequest{.method = std::move(method),
-                    .path = EncodePath({"tables", table, "records"})};
+                    .path = EncodePath({"tables", table, "records"}),
+                    .operation = std::move(operation),
+                    .table = std::string(table)};
+}
+
+// The q.* literal of one IN-list value.
+absl::StatusOr<std::string> InListLiteral(const nlohmann::ordered_json& value,
+                                          std::size_t index) {
+  switch (value.type()) {
+    case nlohmann::ordered_json::value_t::string:
+      return QuoteText(value.get_ref<const std::string&>());
+    case nlohmann::ordered_json::value_t::boolean:
+      return std::string(value.get<bool>() ? "1" : "0");
+    case nlohmann::ordered_json::value_t::number_integer:
+    case nlohmann::ordered_json::value_t::number_unsigned:
+    case nlohmann::ordered_json::value_t::number_float:
+      return value.dump();
+    default:
+      return UserInputError("IN-list value " + std::to_string(index) +
+                            " must be text, a number or a boolean");
+  }
 }
 
 absl::Status CheckPage(const PageRequest& page) {
@@ -132,25 +154,73 @@ std::optional<Pagination> PaginationOf(const ApiResponse& response) {
 
 }  // namespace
 
-absl::StatusOr<RecordPage> FetchRecordPage(Connection& connection,
-                                           std::string_view table,
-                                           const RecordQuery& query,
-                                           const PageRequest& page) {
-  if (auto status = CheckPage(page); !status.ok()) return status;
+absl::StatusOr<std::vector<std::string>> InListLiterals(const InList& list) {
+  if (auto field = QuoteFieldName(list.field); !field.ok()) {
+    return field.status();
+  }
+  std::vector<std::string> literals;
+  for (std::size_t i = 0; i < list.values.size(); ++i) {
+    auto literal = InListLiteral(list.values[i], i);
+    if (!literal.ok()) return literal.status();
+    literals.push_back(*std::move(literal));
+  }
+  return literals;
+}
 
-  ApiRequest request = RecordsRequest("GET", table);
-  auto add = [&](const char* name, const std::string& value) {
-    if (!value.empty()) request.query.emplace_back(name, value);
+std::string InListText(std::string_view field,
+                       const std::vector<std::string>& literals,
+                       std::size_t begin, std::size_t end) {
+  std::string text = "[" + std::string(field) + "] IN (";
+  for (std::size_t i = begin; i < end; ++i) {
+    if (i > begin) text += ",";
+    text += literals[i];
+  }
+  return text + ")";
+}
+
+std::string AndWhere(std::string_view where, std::string_view in_list) {
+  if (IsBlank(where)) return std::string(in_list);
+  return "(" + std::string(where) + ") AND (" + std::string(in_list) + ")";
+}
+
+absl::StatusOr<std::string> InListWhere(const InList& list) {
+  auto literals = InListLiterals(list);
+  if (!literals.ok()) return literals.status();
+  if (literals->empty()) {
+    return UserInputError("the IN list for " + list.field + " is empty");
+  }
+  return InListText(list.field, *literals, 0, literals->size());
+}
+
+ApiRequest RecordsReadRequest(std::string_view table, const RecordQuery& query,
+                              std::string_view where, const PageRequest* page) {
+  ApiRequest request = RecordsRequest("GET", table, "ListTableRecords");
+  auto add = [&](const char* name, std::string_view value) {
+    if (!value.empty()) request.query.emplace_back(name, std::string(value));
   };
   add("q.select", query.select);
-  add("q.where", query.where);
+  add("q.where", where);
   add("q.groupBy", query.group_by);
   add("q.orderBy", query.order_by);
   // Never q.limit: Caspio ignores it next to paging and picks other rows.
-  add("q.pageNumber", std::to_string(page.page_number));
-  add("q.pageSize", std::to_string(page.page_size));
-  if (page.pagination_info) add("q.getPaginationInfo", "true");
+  if (page != nullptr) {
+    add("q.pageNumber", std::to_string(page->page_number));
+    add("q.pageSize", std::to_string(page->page_size));
+    if (page->pagination_info) add("q.getPaginationInfo", "true");
+  }
+  request.query_checked = true;
+  return request;
+}
 
+absl::StatusOr<RecordPage> ReadRecords(Connection& connection,
+                                       std::string_view table,
+                                       const RecordQuery& query,
+                                       std::string_view where,
+                                       const PageRequest* page) {
+  if (page != nullptr) {
+    if (auto status = CheckPage(*page); !status.ok()) return status;
+  }
+  ApiRequest request = RecordsReadRequest(table, query, where, page);
   auto response = connection.Call(request);
   if (!response.ok()) return response.status();
   if (!response->body) {
@@ -163,6 +233,21 @@ absl::StatusOr<RecordPage> FetchRecordPage(Connection& connection,
   if (!records.ok()) return records.status();
   return RecordPage{.records = *std::move(records),
                     .pagination = PaginationOf(*response)};
+}
+
+absl::StatusOr<RecordPage> FetchRecordPage(Connection& connection,
+                                           std::string_view table,
+                                           const RecordQuery& query,
+                                           const PageRequest& page) {
+  if (auto status = CheckPage(page); !status.ok()) return status;
+  std::string where = query.where;
+  if (query.in_list) {
+    if (query.in_list->values.empty()) return RecordPage{};
+    auto in_list = InListWhere(*query.in_list);
+    if (!in_list.ok()) return in_list.status();
+    where = AndWhere(where, *in_list);
+  }
+  return ReadRecords(connection, table, query, where, &page);
 }
 
 absl::StatusOr<Client> Client::Create(Credentials credentials,
@@ -182,10 +267,16 @@ absl::StatusOr<Client> Client::Create(Credentials credentials,
                        : MakeCurlTransport(std::move(options.transport));
   auto clock = options.clock ? std::move(options.clock) : MakeSystemClock();
   std::string integration_url = credentials.integration_url;
-  auto tokens = MakeClientTokenSource(std::move(credentials), transport,
-                                      clock, options);
+  auto tokens =
+      MakeClientTokenSource(std::move(credentials), transport, clock, options);
   return Client(std::make_shared<Connection>(
-      std::move(integration_url), std::move(tokens), std::move(transport)));
+      ConnectionOptions{.integration_url = std::move(integration_url),
+                        .tokens = std::move(tokens),
+                        .transport = std::move(transport),
+                        .clock = std::move(clock),
+                        .sleeper = std::move(options.sleeper),
+                        .observer = std::move(options.observer),
+                        .retry = options.retry}));
 }
 
 Client::Client(std::shared_ptr<Connection> connection)
@@ -194,7 +285,8 @@ Client::Client(std::shared_ptr<Connection> connection)
 absl::Status Client::RefreshToken() { return connection_->RefreshToken(); }
 
 absl::StatusOr<std::vector<std::string>> Client::ListTables() {
-  ApiRequest request{.method = "GET", .path = "/tables"};
+  ApiRequest request{
+      .method = "GET", .path = "/tables", .operation = "ListTables"};
   auto response = connection_->Call(request);
   if (!response.ok()) return response.status();
   auto result =
@@ -213,7 +305,10 @@ absl::StatusOr<std::vector<std::string>> Client::ListTables() {
 }
 
 absl::StatusOr<TableInfo> Client::GetTable(std::string_view table) {
-  ApiRequest request{.method = "GET", .path = EncodePath({"tables", table})};
+  ApiRequest request{.method = "GET",
+                     .path = EncodePath({"tables", table}),
+                     .operation = "GetTable",
+                     .table = std::string(table)};
   auto response = connection_->Call(request);
   if (!response.ok()) return response.status();
   auto result =
@@ -226,7 +321,9 @@ absl::StatusOr<TableInfo> Client::GetTable(std::string_view table) {
 absl::StatusOr<std::vector<nlohmann::ordered_json>> Client::ListTableFields(
     std::string_view table) {
   ApiRequest request{.method = "GET",
-                     .path = EncodePath({"tables", table, "fields"})};
+                     .path = EncodePath({"tables", table, "fields"}),
+                     .operation = "ListTableFields",
+                     .table = std::string(table)};
   auto response = connection_->Call(request);
   if (!response.ok()) return response.status();
   auto result =
@@ -238,7 +335,9 @@ absl::StatusOr<std::vector<nlohmann::ordered_json>> Client::ListTableFields(
 absl::StatusOr<nlohmann::ordered_json> Client::GetTableField(
     std::string_view table, std::string_view field) {
   ApiRequest request{.method = "GET",
-                     .path = EncodePath({"tables", table, "fields", field})};
+                     .path = EncodePath({"tables", table, "fields", field}),
+                     .operation = "GetTableField",
+                     .table = std::string(table)};
   auto response = connection_->Call(request);
   if (!response.ok()) return response.status();
   return ResultOf(request, *response, nlohmann::ordered_json::value_t::object);
@@ -248,7 +347,11 @@ absl::Status Client::CreateTable(const nlohmann::ordered_json& definition) {
   if (!definition.is_object()) {
     return UserInputError("a table definition must be a JSON object");
   }
-  ApiRequest request{.method = "POST", .path = "/tables", .body = definition};
+  ApiRequest request{.method = "POST",
+                     .path = "/tables",
+                     .body = definition,
+                     .operation = "CreateTable",
+                     .table = StringMember(definition, "Name")};
   return connection_->Call(request).status();
 }
 
@@ -259,7 +362,9 @@ absl::Status Client::CreateTableField(std::string_view table,
   }
   ApiRequest request{.method = "POST",
                      .path = EncodePath({"tables", table, "fields"}),
-                     .body = field};
+                     .body = field,
+                     .operation = "CreateTableField",
+                     .table = std::string(table)};
   return connection_->Call(request).status();
 }
 
@@ -281,7 +386,7 @@ absl::StatusOr<WriteResult> Client::CreateTableRecord(std::string_view table,
   if (!record.is_object()) {
     return UserInputError("a record must be a JSON object");
   }
-  ApiRequest request = RecordsRequest("POST", table);
+  ApiRequest request = RecordsRequest("POST", table, "CreateTableRecord");
   if (rows == ReturnRows::kYes) request.query.emplace_back("response", "rows");
   request.body = record;
 
@@ -307,8 +412,9 @@ absl::StatusOr<WriteResult> Client::UpdateTableRecords(std::string_view table,
   if (!values.is_object()) {
     return UserInputError("the new values must be a JSON object");
   }
-  ApiRequest request = RecordsRequest("PUT", table);
+  ApiRequest request = RecordsRequest("PUT", table, "UpdateTableRecords");
   request.query.emplace_back("q.where", std::string(where));
+  request.query_checked = true;
   if (rows == ReturnRows::kYes) request.query.emplace_back("response", "rows");
   request.body = values;
 
@@ -319,18 +425,23 @@ absl::StatusOr<WriteResult> Client::UpdateTableRecords(std::string_view table,
   auto records = RecordsOf(request, *response);
   if (!records.ok()) return records.status();
   return WriteResult{.records_affected = *count,
-                     .records = *std::move(records)};
+                     .records = *std::move(records),
+                     .replayed = response->replayed};
 }
 
-absl::StatusOr<std::int64_t> Client::DeleteTableRecords(
-    std::string_view table, std::string_view where) {
+absl::StatusOr<WriteResult> Client::DeleteTableRecords(std::string_view table,
+                                                       std::string_view where) {
   if (auto status = CheckWhere(where, "delete"); !status.ok()) return status;
-  ApiRequest request = RecordsRequest("DELETE", table);
+  ApiRequest request = RecordsRequest("DELETE", table, "DeleteTableRecords");
   request.query.emplace_back("q.where", std::string(where));
+  request.query_checked = true;
 
   auto response = connection_->Call(request);
   if (!response.ok()) return response.status();
-  return RecordsAffectedOf(request, *response);
+  auto count = RecordsAffectedOf(request, *response);
+  if (!count.ok()) return count.status();
+  return WriteResult{.records_affected = *count,
+                     .replayed = response->replayed};
 }
 
 }  // namespace caspio

@@ -66,9 +66,26 @@ class HandlePool {
   std::vector<Handle> idle_;  // guarded by mu_
 };
 
-absl::Status TransportError(std::string message) {
-  return MakeError(
-      {.error_class = ErrorClass::kTransport, .message = std::move(message)});
+absl::Status TransportError(std::string message, std::string code = "") {
+  return MakeError({.error_class = ErrorClass::kTransport,
+                    .code = std::move(code),
+                    .message = std::move(message)});
+}
+
+// Failures that happen before a byte of the request goes out.
+bool FailsBeforeSending(CURLcode code) {
+  switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+      return true;
+    default:
+      return false;
+  }
 }
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
@@ -132,9 +149,12 @@ std::string HostWithoutPort(const std::string& host) {
 }
 
 // Names the host and what went wrong; never the URL's query (long, and it
-// may hold data) or a header (it holds the token).
+// may hold data) or a header (it holds the token). The ErrorInfo code tells
+// the retry loop whether the request can have reached the server:
+// kConnectFailed when it certainly did not (`request_bytes` is what libcurl
+// reports as sent), kConnectionLost otherwise.
 absl::Status CurlError(CURLcode code, const char* error_buffer,
-                       const HttpRequest& request) {
+                       const HttpRequest& request, long request_bytes) {
   std::string host = UrlHost(request.url);
   std::string detail =
       error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
@@ -144,22 +164,26 @@ absl::Status CurlError(CURLcode code, const char* error_buffer,
     detail = curl_easy_strerror(code);
   }
 
+  std::string kind = FailsBeforeSending(code) || request_bytes == 0
+                         ? kConnectFailed
+                         : kConnectionLost;
   switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
-      return TransportError("could not resolve host " + HostWithoutPort(host));
+      return TransportError("could not resolve host " + HostWithoutPort(host),
+                            kind);
     case CURLE_COULDNT_CONNECT:
-      return TransportError("could not connect to " + host + " (" + detail +
-                            ")");
+      return TransportError(
+          "could not connect to " + host + " (" + detail + ")", kind);
     case CURLE_OPERATION_TIMEDOUT:
-      return TransportError("timed out talking to " + host + " (" + detail +
-                            ")");
+      return TransportError(
+          "timed out talking to " + host + " (" + detail + ")", kind);
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CERTPROBLEM:
-      return TransportError("TLS failure with " + host + ": " + detail);
+      return TransportError("TLS failure with " + host + ": " + detail, kind);
     default:
-      return TransportError("request to " + host + " failed: " + detail);
+      return TransportError("request to " + host + " failed: " + detail, kind);
   }
 }
 
@@ -211,9 +235,13 @@ absl::StatusOr<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
   CURLcode code = curl_easy_perform(handle.get());
   long status = 0;  // NOLINT(google-runtime-int): libcurl's type
   curl_easy_getinfo(handle.get(), CURLINFO_RESPONSE_CODE, &status);
+  long request_bytes = 0;  // NOLINT(google-runtime-int): libcurl's type
+  curl_easy_getinfo(handle.get(), CURLINFO_REQUEST_SIZE, &request_bytes);
   pool_.Release(std::move(handle));
 
-  if (code != CURLE_OK) return CurlError(code, error_buffer, request);
+  if (code != CURLE_OK) {
+    return CurlError(code, error_buffer, request, request_bytes);
+  }
   response.status = static_cast<int>(status);
   return response;
 }
@@ -269,6 +297,11 @@ void CurlTransport::SetOptions(CURL* handle, const HttpRequest& request,
     curl_easy_setopt(handle, CURLOPT_CAINFO_BLOB, &blob);
   }
 
+  // libcurl silently sends a request again when a reused connection closes
+  // before any answer, which would insert a record twice if the server had
+  // done the work. It never does so on a new connection.
+  curl_easy_setopt(handle, CURLOPT_FRESH_CONNECT,
+                   request.repeatable == Repeatable::kNo ? 1L : 0L);
   if (request.method == "GET") {
     curl_easy_setopt(handle, CURLOPT_HTTPGET, 1L);
   } else {

@@ -35,10 +35,12 @@ class OAuthTokenSource : public TokenSource {
  public:
   OAuthTokenSource(Credentials credentials,
                    std::shared_ptr<Transport> transport,
-                   std::shared_ptr<Clock> clock)
+                   std::shared_ptr<Clock> clock,
+                   std::shared_ptr<CallObserver> observer)
       : credentials_(std::move(credentials)),
         transport_(std::move(transport)),
-        clock_(std::move(clock)) {}
+        clock_(std::move(clock)),
+        observer_(std::move(observer)) {}
 
   absl::StatusOr<AccessToken> GetToken() override;
   // Nothing is cached here; the caching layer handles refused tokens.
@@ -46,9 +48,9 @@ class OAuthTokenSource : public TokenSource {
 
  private:
   void ForgetRefreshToken(const std::string& refused);
-  absl::StatusOr<AccessToken> ClientCredentialsGrant();
+  absl::StatusOr<AccessToken> ClientCredentialsGrant(int attempt);
   absl::StatusOr<AccessToken> RefreshGrant(const std::string& refresh_token);
-  absl::StatusOr<AccessToken> Exchange(const HttpRequest& request);
+  absl::StatusOr<AccessToken> Exchange(const HttpRequest& request, int attempt);
   absl::StatusOr<AccessToken> ParseToken(const HttpResponse& response);
   absl::Status TokenError(const HttpResponse& response);
   HttpRequest TokenRequest(std::string body);
@@ -56,6 +58,7 @@ class OAuthTokenSource : public TokenSource {
   Credentials credentials_;
   std::shared_ptr<Transport> transport_;
   std::shared_ptr<Clock> clock_;
+  std::shared_ptr<CallObserver> observer_;
 
   std::mutex mu_;
   std::string refresh_token_;  // guarded by mu_
@@ -79,15 +82,19 @@ absl::StatusOr<AccessToken> OAuthTokenSource::GetToken() {
   // is no reason to fail: the client credentials still work. A transport
   // failure would only fail again.
   absl::StatusOr<AccessToken> token;
+  int attempt = 1;
   if (!refresh_token.empty()) {
     token = RefreshGrant(refresh_token);
+    ++attempt;
     if (!token.ok() &&
         GetErrorInfo(token.status()).error_class == ErrorClass::kTransport) {
       return token;
     }
     if (!token.ok()) ForgetRefreshToken(refresh_token);
   }
-  if (refresh_token.empty() || !token.ok()) token = ClientCredentialsGrant();
+  if (refresh_token.empty() || !token.ok()) {
+    token = ClientCredentialsGrant(attempt);
+  }
   if (!token.ok()) return token;
 
   // An answer without a refresh token keeps the one we hold.
@@ -103,11 +110,13 @@ void OAuthTokenSource::ForgetRefreshToken(const std::string& refused) {
   if (refresh_token_ == refused) refresh_token_.clear();
 }
 
-absl::StatusOr<AccessToken> OAuthTokenSource::ClientCredentialsGrant() {
-  return Exchange(TokenRequest(
-      "grant_type=client_credentials&client_id=" +
-      PercentEncode(credentials_.client_id) +
-      "&client_secret=" + PercentEncode(credentials_.client_secret)));
+absl::StatusOr<AccessToken> OAuthTokenSource::ClientCredentialsGrant(
+    int attempt) {
+  return Exchange(
+      TokenRequest("grant_type=client_credentials&client_id=" +
+                   PercentEncode(credentials_.client_id) + "&client_secret=" +
+                   PercentEncode(credentials_.client_secret)),
+      attempt);
 }
 
 absl::StatusOr<AccessToken> OAuthTokenSource::RefreshGrant(
@@ -117,7 +126,7 @@ absl::StatusOr<AccessToken> OAuthTokenSource::RefreshGrant(
   std::string basic = absl::Base64Escape(credentials_.client_id + ":" +
                                          credentials_.client_secret);
   request.headers.emplace_back("Authorization", "Basic " + basic);
-  return Exchange(std::move(request));
+  return Exchange(request, 1);
 }
 
 HttpRequest OAuthTokenSource::TokenRequest(std::string body) {
@@ -130,9 +139,17 @@ HttpRequest OAuthTokenSource::TokenRequest(std::string body) {
   return request;
 }
 
+// `attempt` numbers the exchanges of one GetToken (a refused refresh grant
+// is followed by a client_credentials grant).
 absl::StatusOr<AccessToken> OAuthTokenSource::Exchange(
-    const HttpRequest& request) {
+    const HttpRequest& request, int attempt) {
   auto response = transport_->Send(request);
+  if (observer_) {
+    observer_->OnCall({.operation = "token",
+                       .method = request.method,
+                       .http_status = response.ok() ? response->status : 0,
+                       .attempt = attempt});
+  }
   if (!response.ok()) return response.status();
   if (response->status < 200 || response->status > 299) {
     return TokenError(*response);
@@ -180,7 +197,8 @@ absl::StatusOr<AccessToken> OAuthTokenSource::ParseToken(
   token.refresh_token = StringMember(body, "refresh_token");
   // Trust the server's lifetime: it has been 3600 s on some accounts and
   // 86399 s on others.
-  token.expires_at = clock_->Now() + std::chrono::seconds(*expires_in);
+  token.issued_at = clock_->Now();
+  token.expires_at = token.issued_at + std::chrono::seconds(*expires_in);
   return token;
 }
 
@@ -248,9 +266,10 @@ std::shared_ptr<Clock> MakeSystemClock() {
 
 std::shared_ptr<TokenSource> MakeOAuthTokenSource(
     Credentials credentials, std::shared_ptr<Transport> transport,
-    std::shared_ptr<Clock> clock) {
+    std::shared_ptr<Clock> clock, std::shared_ptr<CallObserver> observer) {
   return std::make_shared<OAuthTokenSource>(
-      std::move(credentials), std::move(transport), std::move(clock));
+      std::move(credentials), std::move(transport), std::move(clock),
+      std::move(observer));
 }
 
 std::shared_ptr<TokenSource> MakeCachingTokenSource(

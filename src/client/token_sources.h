@@ -9,6 +9,10 @@
 
 namespace caspio {
 
+// OAuth client credentials behind an in-memory cache; with
+// options.token_cache_dir, a file cache shared with other processes sits
+// between them (MakeFileTokenCache). Client::RefreshToken reaches the token
+// endpoint through both, and the file keeps the new token. Thread-safe.
 std::shared_ptr<TokenSource> MakeClientTokenSource(
     Credentials credentials, std::shared_ptr<Transport> transport,
     std::shared_ptr<Clock> clock, const ClientOptions& options);

@@ -134,11 +134,14 @@ Json MatchSchema() {
   return {{"type", "object"},
           {"minProperties", 1},
           {"additionalProperties",
-           {{"type", {"string", "number", "boolean", "null"}}}},
+           {{"type", {"string", "number", "boolean", "null", "array"}},
+            {"minItems", 1},
+            {"items", {{"type", {"string", "number", "boolean"}}}}}},
           {"description",
            "Field -> value equality tests, AND-ed: text is quoted safely, "
-           "booleans become 1/0, null means IS NULL. Combined with where as "
-           "(where) AND (match)"}};
+           "booleans become 1/0, null means IS NULL, a list means any of "
+           "its values (IN; a long list is read in several requests with "
+           "all_pages). Combined with where as (where) AND (match)"}};
 }
 
 Json AllRecordsSchema(std::string verb) {

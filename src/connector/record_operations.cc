@@ -40,6 +40,15 @@ Json PaginationSchema() {
                       {"TotalCount", "PageNumber", "PageSize"});
 }
 
+// Present (true) only when the write was sent more than once.
+Json ReplayedSchema() {
+  return {{"type", "boolean"},
+          {"description",
+           "The request was sent again after an attempt that failed in a "
+           "way that may have applied it (5xx, lost connection); "
+           "records_affected counts only the last attempt"}};
+}
+
 Json ClauseSchema(const char* description) {
   return {
       {"type", "string"}, {"maxLength", 1900}, {"description", description}};
@@ -51,13 +60,14 @@ absl::Status CheckListInput(const Json& input) {
                       "cannot be combined with all_pages, which reads every "
                       "page from the first");
   }
-  return ReadWhere(input).status();
+  return ReadSelectionOf(input).status();
 }
 
-caspio::RecordQuery QueryOf(const Json& input, std::string where) {
+caspio::RecordQuery QueryOf(const Json& input, ReadSelection selection) {
   caspio::RecordQuery query;
   query.select = input.value("select", "");
-  query.where = std::move(where);
+  query.where = std::move(selection.where);
+  query.in_list = std::move(selection.in_list);
   query.group_by = input.value("group_by", "");
   query.order_by = input.value("order_by", "");
   return query;
@@ -181,9 +191,9 @@ Operation ListTableRecords() {
   op.check = CheckListInput;
   op.handler = [](caspio::Client& client,
                   const Json& input) -> absl::StatusOr<Json> {
-    absl::StatusOr<std::string> where = ReadWhere(input);
-    if (!where.ok()) return where.status();
-    caspio::RecordQuery query = QueryOf(input, *std::move(where));
+    absl::StatusOr<ReadSelection> selection = ReadSelectionOf(input);
+    if (!selection.ok()) return selection.status();
+    caspio::RecordQuery query = QueryOf(input, *std::move(selection));
     if (input.value("all_pages", false)) {
       return ListAllPages(client, input, std::move(query));
     }
@@ -259,7 +269,8 @@ Operation UpdateTableRecords() {
   op.output_schema = DocumentSchema(
       "update_table_records output",
       {{"records_affected", {{"type", "integer"}, {"minimum", 0}}},
-       {"records", RecordsSchema("Updated records, with return_records")}},
+       {"records", RecordsSchema("Updated records, with return_records")},
+       {"replayed", ReplayedSchema()}},
       {"records_affected", "records"});
   op.check = [](const Json& input) { return WriteWhere(input).status(); };
   op.handler = [](caspio::Client& client,
@@ -273,6 +284,7 @@ Operation UpdateTableRecords() {
     Json output;
     output["records_affected"] = result->records_affected;
     output["records"] = ToJson(std::move(result->records));
+    if (result->replayed) output["replayed"] = true;
     return output;
   };
   return op;
@@ -295,17 +307,20 @@ Operation DeleteTableRecords() {
                      {"table"});
   op.output_schema = DocumentSchema(
       "delete_table_records output",
-      {{"records_affected", {{"type", "integer"}, {"minimum", 0}}}},
+      {{"records_affected", {{"type", "integer"}, {"minimum", 0}}},
+       {"replayed", ReplayedSchema()}},
       {"records_affected"});
   op.check = [](const Json& input) { return WriteWhere(input).status(); };
   op.handler = [](caspio::Client& client,
                   const Json& input) -> absl::StatusOr<Json> {
     absl::StatusOr<std::string> where = WriteWhere(input);
     if (!where.ok()) return where.status();
-    absl::StatusOr<std::int64_t> affected =
+    absl::StatusOr<caspio::WriteResult> result =
         client.DeleteTableRecords(TableOf(input), *where);
-    if (!affected.ok()) return affected.status();
-    return Json{{"records_affected", *affected}};
+    if (!result.ok()) return result.status();
+    Json output{{"records_affected", result->records_affected}};
+    if (result->replayed) output["replayed"] = true;
+    return output;
   };
   return op;
 }

@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_join.h"
+#include "caspio/client.h"
 #include "caspio/query.h"
 #include "connector/envelope.h"
 
@@ -30,6 +31,26 @@ absl::StatusOr<std::string> Literal(const nlohmann::ordered_json& value,
       return InputError(pointer,
                         "must be a string, number, boolean or null to match");
   }
+}
+
+// "[Field] IN (...)" for an array member of `match`.
+absl::StatusOr<std::string> InListOf(const std::string& name,
+                                     const nlohmann::ordered_json& values,
+                                     const std::string& member) {
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const auto& value = values[i];
+    if (!value.is_string() && !value.is_number() && !value.is_boolean()) {
+      return InputError(member + "/" + std::to_string(i),
+                        "must be a string, number or boolean");
+    }
+  }
+  if (values.empty()) return InputError(member, "is an empty list");
+  absl::StatusOr<std::string> text = caspio::InListWhere(
+      {.field = name, .values = {values.begin(), values.end()}});
+  if (!text.ok()) {
+    return InputError(member, std::string(text.status().message()));
+  }
+  return text;
 }
 
 bool IsBlank(std::string_view text) {
@@ -64,6 +85,12 @@ absl::StatusOr<std::string> BuildMatchWhere(const nlohmann::ordered_json& match,
       tests.push_back(*field + " IS NULL");
       continue;
     }
+    if (value.is_array()) {
+      absl::StatusOr<std::string> in_list = InListOf(name, value, member);
+      if (!in_list.ok()) return in_list.status();
+      tests.push_back(*std::move(in_list));
+      continue;
+    }
     absl::StatusOr<std::string> literal = Literal(value, member);
     if (!literal.ok()) return literal.status();
     tests.push_back(*field + "=" + *literal);
@@ -85,6 +112,41 @@ absl::StatusOr<std::string> ReadWhere(const nlohmann::ordered_json& input) {
     match_where = *std::move(built);
   }
   return CombineWhere(StringMember(input, "where"), match_where);
+}
+
+absl::StatusOr<ReadSelection> ReadSelectionOf(
+    const nlohmann::ordered_json& input) {
+  auto it = input.find("match");
+  if (it == input.end() || !it->is_object()) {
+    absl::StatusOr<std::string> where = ReadWhere(input);
+    if (!where.ok()) return where.status();
+    return ReadSelection{.where = *std::move(where)};
+  }
+
+  // The first list in `match` goes to the client as data, so that a long
+  // one can be read in chunks; the rest is rendered here.
+  ReadSelection selection;
+  nlohmann::ordered_json rest = nlohmann::ordered_json::object();
+  for (const auto& [name, value] : it->items()) {
+    if (value.is_array() && !selection.in_list && !value.empty()) {
+      // Checked like any other member (names, value types).
+      absl::StatusOr<std::string> checked =
+          BuildMatchWhere({{name, value}}, "/match");
+      if (!checked.ok()) return checked.status();
+      selection.in_list =
+          caspio::InList{.field = name, .values = {value.begin(), value.end()}};
+      continue;
+    }
+    rest[name] = value;
+  }
+  std::string match_where;
+  if (!rest.empty()) {
+    absl::StatusOr<std::string> built = BuildMatchWhere(rest);
+    if (!built.ok()) return built.status();
+    match_where = *std::move(built);
+  }
+  selection.where = CombineWhere(StringMember(input, "where"), match_where);
+  return selection;
 }
 
 absl::StatusOr<std::string> WriteWhere(const nlohmann::ordered_json& input) {

@@ -34,6 +34,7 @@ class CliTest : public ::testing::Test {
     argv.insert(argv.end(), args.begin(), args.end());
     env.emplace("XDG_CONFIG_HOME", home_.path() + "/config");
     env.emplace("XDG_CACHE_HOME", home_.path() + "/cache");
+    env.emplace("XDG_STATE_HOME", home_.path() + "/state");
     for (const char* name : {"CASPIO_SUBDOMAIN", "CASPIO_INTEGRATION_URL",
                              "CASPIO_CLIENT_ID", "CASPIO_CLIENT_SECRET"}) {
       env.emplace(name, "");
@@ -262,6 +263,116 @@ TEST_F(CliTest, CatalogIsBrowsable) {
   ASSERT_EQ(describe.exit_code, 0);
   EXPECT_NE(describe.out.find("page_size"), std::string::npos);
   EXPECT_NE(Caspio({"--version"}).out.find("0.1.0"), std::string::npos);
+}
+
+// ---- shared tokens and call metering (issue #3) ---------------------------
+
+// The "stats" summary `caspio run --stats` prints as its last stderr line.
+Json StatsOf(const CommandResult& result) {
+  std::string err = result.err;
+  while (!err.empty() && err.back() == '\n') err.pop_back();
+  const std::size_t newline = err.rfind('\n');
+  Json json =
+      Json::parse(newline == std::string::npos ? err : err.substr(newline + 1),
+                  nullptr, false);
+  EXPECT_TRUE(json.is_object() && json.contains("stats")) << result.err;
+  return json.is_object() ? json.value("stats", Json::object())
+                          : Json::object();
+}
+
+// Exchanges of `operation` ("" for all) in a stats summary.
+int ExchangesOf(const Json& stats, const std::string& operation) {
+  int count = 0;
+  for (const Json& call : stats.value("calls", Json::array())) {
+    if (operation.empty() || call["operation"] == operation) {
+      count += call["attempts"].get<int>();
+    }
+  }
+  return count;
+}
+
+TEST_F(CliTest, BackToBackRunsShareOneTokenAndAreCounted) {
+  // A profile of its own, so that no other test's token can be reused.
+  auto [id, secret] = emulator_->CreateProfile();
+  std::map<std::string, std::string> env = {
+      {"CASPIO_INTEGRATION_URL", emulator_->base_url()},
+      {"CASPIO_CLIENT_ID", id},
+      {"CASPIO_CLIENT_SECRET", secret},
+      {"XDG_STATE_HOME", home_.path() + "/state"}};
+
+  int token_requests = 0;
+  int exchanges = 0;
+  for (int run = 0; run < 100; ++run) {
+    auto result = Caspio({"run", "list_tables", "--stats"}, env);
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    const Json stats = StatsOf(result);
+    token_requests += ExchangesOf(stats, "token");
+    exchanges += ExchangesOf(stats, "");
+  }
+  EXPECT_EQ(token_requests, 1);
+  EXPECT_EQ(exchanges, 101);
+
+  auto usage = Caspio({"usage"}, env);
+  ASSERT_EQ(usage.exit_code, 0) << usage.err;
+  EXPECT_NE(
+      usage.out.find("calls from this machine: " + std::to_string(exchanges)),
+      std::string::npos)
+      << usage.out;
+  EXPECT_NE(usage.out.find("this machine only"), std::string::npos);
+
+  // The cache keeps no secret, and only its owner may look inside.
+  const auto tokens =
+      std::filesystem::path(home_.path()) / "cache" / "caspio" / "tokens";
+  struct stat st {};
+  ASSERT_EQ(stat(tokens.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  for (const auto& entry : std::filesystem::directory_iterator(tokens)) {
+    ASSERT_EQ(stat(entry.path().c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << entry.path();
+    std::ifstream in(entry.path());
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_EQ(text.find(secret), std::string::npos);
+    EXPECT_EQ(entry.path().string().find(id), std::string::npos);
+  }
+}
+
+TEST_F(CliTest, AChangedSecretIsNeverServedTheCachedToken) {
+  auto [id, secret] = emulator_->CreateProfile();
+  std::map<std::string, std::string> env = {
+      {"CASPIO_INTEGRATION_URL", emulator_->base_url()},
+      {"CASPIO_CLIENT_ID", id},
+      {"CASPIO_CLIENT_SECRET", secret},
+      {"XDG_STATE_HOME", home_.path() + "/state"}};
+  auto first = Caspio({"run", "list_tables", "--stats"}, env);
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  EXPECT_EQ(ExchangesOf(StatsOf(first), "token"), 1);
+
+  // Same URL and Client ID, another secret: the token endpoint is asked
+  // (and refuses), the valid token in the cache is not used.
+  std::map<std::string, std::string> changed = env;
+  changed["CASPIO_CLIENT_SECRET"] = "a-different-secret";
+  for (int run = 0; run < 2; ++run) {
+    auto refused = Caspio({"run", "list_tables", "--stats"}, changed);
+    EXPECT_EQ(refused.exit_code, 4) << refused.out << refused.err;
+    EXPECT_EQ(ExchangesOf(StatsOf(refused), "token"), 1);
+    EXPECT_EQ(ExchangesOf(StatsOf(refused), "ListTables"), 0);
+    EXPECT_EQ((refused.out + refused.err).find("a-different-secret"),
+              std::string::npos);
+  }
+
+  // Another valid profile on the same server gets a token of its own.
+  auto [other_id, other_secret] = emulator_->CreateProfile();
+  std::map<std::string, std::string> other = env;
+  other["CASPIO_CLIENT_ID"] = other_id;
+  other["CASPIO_CLIENT_SECRET"] = other_secret;
+  auto own = Caspio({"run", "list_tables", "--stats"}, other);
+  EXPECT_EQ(own.exit_code, 0) << own.out << own.err;
+  EXPECT_EQ(ExchangesOf(StatsOf(own), "token"), 1);
+
+  // The right secret still finds its token.
+  auto again = Caspio({"run", "list_tables", "--stats"}, env);
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_EQ(ExchangesOf(StatsOf(again), "token"), 0);
 }
 
 }  // namespace

@@ -22,8 +22,8 @@ class ClientTest : public ::testing::Test {
   static void TearDownTestSuite() { delete emulator_; }
 
   static Client MakeClient(const std::string& secret) {
-    auto client = Client::Create(
-        {emulator_->base_url(), emulator_->client_id(), secret});
+    auto client =
+        Client::Create({emulator_->base_url(), emulator_->client_id(), secret});
     EXPECT_TRUE(client.ok()) << client.status();
     return *client;
   }
@@ -104,16 +104,14 @@ TEST_F(ClientTest, DisabledProfileIsAnAuthError) {
   ASSERT_FALSE(tables.ok());
   EXPECT_EQ(GetErrorInfo(tables.status()).error_class, ErrorClass::kAuth);
   auto fresh = Client::Create({emulator_->base_url(), id, secret});
-  EXPECT_EQ(GetErrorInfo(fresh->RefreshToken()).error_class,
-            ErrorClass::kAuth);
+  EXPECT_EQ(GetErrorInfo(fresh->RefreshToken()).error_class, ErrorClass::kAuth);
 }
 
 TEST_F(ClientTest, QuoteInAFilterValueCannotWidenTheMatch) {
   Client client = MakeClient();
-  Record record = {{"iata", "QQ1"}, {"name", "O'Brien Field"},
-                   {"state", "ZZ"}};
-  ASSERT_TRUE(client.CreateTableRecord("Airports", record, ReturnRows::kNo)
-                  .ok());
+  Record record = {{"iata", "QQ1"}, {"name", "O'Brien Field"}, {"state", "ZZ"}};
+  ASSERT_TRUE(
+      client.CreateTableRecord("Airports", record, ReturnRows::kNo).ok());
   for (const std::string value : {"x' OR '1'='1", "x'' OR ''1''=''1", "%"}) {
     RecordQuery query;
     query.where = "name = " + QuoteText(value);
@@ -128,7 +126,7 @@ TEST_F(ClientTest, QuoteInAFilterValueCannotWidenTheMatch) {
   EXPECT_EQ(page->records.size(), 1u);
   auto removed = client.DeleteTableRecords("Airports", exact.where);
   ASSERT_TRUE(removed.ok());
-  EXPECT_EQ(*removed, 1);
+  EXPECT_EQ(removed->records_affected, 1);
 }
 
 TEST_F(ClientTest, WritesReportWhatTheyDid) {
@@ -140,23 +138,21 @@ TEST_F(ClientTest, WritesReportWhatTheyDid) {
   std::int64_t pk = inserted->records[0]["PK_ID"].get<std::int64_t>();
   std::string where = "PK_ID = " + std::to_string(pk);
 
-  auto updated = client.UpdateTableRecords("Airports", where,
-                                           {{"city", "Nowhere"}},
-                                           ReturnRows::kYes);
+  auto updated = client.UpdateTableRecords(
+      "Airports", where, {{"city", "Nowhere"}}, ReturnRows::kYes);
   ASSERT_TRUE(updated.ok()) << updated.status();
   EXPECT_EQ(updated->records_affected, 1);
   EXPECT_EQ(updated->records.at(0)["city"], "Nowhere");
 
   auto deleted = client.DeleteTableRecords("Airports", where);
   ASSERT_TRUE(deleted.ok());
-  EXPECT_EQ(*deleted, 1);
+  EXPECT_EQ(deleted->records_affected, 1);
   auto again = client.DeleteTableRecords("Airports", where);
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ(*again, 0);
+  EXPECT_EQ(again->records_affected, 0);
 
   auto refused = client.DeleteTableRecords("Airports", " ");
-  EXPECT_EQ(GetErrorInfo(refused.status()).error_class,
-            ErrorClass::kUserInput);
+  EXPECT_EQ(GetErrorInfo(refused.status()).error_class, ErrorClass::kUserInput);
 }
 
 TEST_F(ClientTest, ServerErrorsKeepCaspioDetails) {
@@ -172,8 +168,7 @@ TEST_F(ClientTest, ServerErrorsKeepCaspioDetails) {
   EXPECT_FALSE(info.request_id.empty());
 
   auto missing = client.GetTable("NoSuchTable");
-  EXPECT_EQ(GetErrorInfo(missing.status()).error_class,
-            ErrorClass::kNotFound);
+  EXPECT_EQ(GetErrorInfo(missing.status()).error_class, ErrorClass::kNotFound);
 }
 
 TEST_F(ClientTest, TableAndFieldDesign) {
@@ -198,8 +193,8 @@ TEST_F(ClientTest, TableAndFieldDesign) {
 
 TEST(ClientTokens, ExpiredTokenIsReplacedWithoutFailingACall) {
   auto emulator = Emulator::Start({/*token_lifetime=*/2});
-  auto client = Client::Create({emulator->base_url(), emulator->client_id(),
-                                emulator->client_secret()});
+  auto client = Client::Create(
+      {emulator->base_url(), emulator->client_id(), emulator->client_secret()});
   ASSERT_TRUE(client.ok());
   ASSERT_TRUE(client->ListTables().ok());
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));

@@ -199,8 +199,10 @@ TEST_F(ClientTest, UpdateWithoutACountIsAServerError) {
 TEST_F(ClientTest, DeleteReturnsTheCountAndZeroIsNormal) {
   transport_->Answer(200, R"({"RecordsAffected":38785})");
   transport_->Answer(200, R"({"RecordsAffected":0})");
-  EXPECT_EQ(*client_.DeleteTableRecords("T", "PK_ID>0"), 38785);
-  EXPECT_EQ(*client_.DeleteTableRecords("T", "PK_ID=999999"), 0);
+  EXPECT_EQ(client_.DeleteTableRecords("T", "PK_ID>0")->records_affected,
+            38785);
+  EXPECT_EQ(client_.DeleteTableRecords("T", "PK_ID=999999")->records_affected,
+            0);
   EXPECT_EQ(transport_->api_requests().at(0).method, "DELETE");
 }
 

@@ -159,9 +159,13 @@ TEST_F(ConnectionTest, RateLimitArrayIsNeverAnEmptyResult) {
   const std::string body =
       R"([{"message":"You have exceeded your API call rate limits.",)"
       R"("name":"api-calls-rate"}])";
+  ClientOptions options;
+  options.retry.max_attempts = 2;
+  Client client = MakeTestClient(transport_, nullptr, options);
   for (int status : {400, 429, 200}) {
     transport_->Answer(status, body);
-    auto page = client_.ListTableRecords("Jobs", {}, {});
+    transport_->Answer(status, body);
+    auto page = client.ListTableRecords("Jobs", {}, {});
     ASSERT_FALSE(page.ok()) << status;
     EXPECT_EQ(GetErrorInfo(page.status()).error_class, ErrorClass::kRateLimited)
         << status;
@@ -180,12 +184,21 @@ TEST_F(ConnectionTest, UnparseableSuccessIsAServerError) {
   EXPECT_EQ(GetErrorInfo(page.status()).error_class, ErrorClass::kServer);
 }
 
-TEST_F(ConnectionTest, TransportErrorsPassThrough) {
-  transport_->Fail(MakeError({.error_class = ErrorClass::kTransport,
-                              .message = "could not resolve host x"}));
-  auto tables = client_.ListTables();
+TEST_F(ConnectionTest, TransportErrorsPassThroughWhenRetriesRunOut) {
+  ClientOptions options;
+  options.retry.max_attempts = 2;
+  Client client = MakeTestClient(transport_, nullptr, options);
+  for (int i = 0; i < 2; ++i) {
+    transport_->Fail(MakeError({.error_class = ErrorClass::kTransport,
+                                .code = kConnectFailed,
+                                .message = "could not resolve host x"}));
+  }
+  auto tables = client.ListTables();
   ASSERT_FALSE(tables.ok());
-  EXPECT_EQ(GetErrorInfo(tables.status()).error_class, ErrorClass::kTransport);
+  ErrorInfo info = GetErrorInfo(tables.status());
+  EXPECT_EQ(info.error_class, ErrorClass::kTransport);
+  EXPECT_EQ(info.code, kConnectFailed);
+  EXPECT_THAT(info.message, HasSubstr("could not resolve host x"));
 }
 
 TEST_F(ConnectionTest, TokenErrorsStopTheCall) {

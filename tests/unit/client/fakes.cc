@@ -58,6 +58,29 @@ void FakeClock::Advance(std::chrono::system_clock::duration by) {
   now_ += by;
 }
 
+void FakeSleeper::Sleep(std::chrono::milliseconds duration) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    sleeps_.push_back(duration);
+  }
+  if (clock_) clock_->Advance(duration);
+}
+
+std::vector<std::chrono::milliseconds> FakeSleeper::sleeps() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return sleeps_;
+}
+
+void RecordingObserver::OnCall(const CallRecord& call) {
+  std::lock_guard<std::mutex> lock(mu_);
+  calls_.push_back(call);
+}
+
+std::vector<CallRecord> RecordingObserver::calls() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return calls_;
+}
+
 bool IsTokenRequest(const HttpRequest& request) {
   return absl::EndsWith(PathOf(request.url), "/oauth/token");
 }
@@ -79,6 +102,7 @@ absl::StatusOr<HttpResponse> FakeTransport::Send(const HttpRequest& request) {
                 R"(","token_type":"bearer","expires_in":3600,)" +
                 R"("refresh_token":"refresh-)" + n + R"("})"};
   }
+  if (answers_.empty() && handler_) return handler_(request);
   if (answers_.empty()) {
     return HttpResponse{
         .status = 500,
@@ -105,6 +129,12 @@ void FakeTransport::AnswerToken(int status, std::string body) {
   std::lock_guard<std::mutex> lock(mu_);
   token_answers_.push_back(
       HttpResponse{.status = status, .body = std::move(body)});
+}
+
+void FakeTransport::SetHandler(
+    std::function<HttpResponse(const HttpRequest&)> handler) {
+  std::lock_guard<std::mutex> lock(mu_);
+  handler_ = std::move(handler);
 }
 
 std::vector<HttpRequest> FakeTransport::requests() const {
@@ -155,10 +185,11 @@ std::map<std::string, std::string> FormOf(const std::string& body) {
 }
 
 Client MakeTestClient(std::shared_ptr<FakeTransport> transport,
-                      std::shared_ptr<FakeClock> clock) {
-  ClientOptions options;
+                      std::shared_ptr<FakeClock> clock, ClientOptions options) {
+  if (!clock) clock = std::make_shared<FakeClock>();
+  if (!options.sleeper) options.sleeper = std::make_shared<FakeSleeper>(clock);
   options.transport_override = std::move(transport);
-  options.clock = clock ? std::move(clock) : std::make_shared<FakeClock>();
+  options.clock = std::move(clock);
   auto client = Client::Create(
       {"https://c0abc123.caspio.com", "client-id", "client-secret"},
       std::move(options));

@@ -30,13 +30,18 @@ class CommandsTest : public ::testing::Test {
     ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
     dir_ = pattern;
     ::setenv("XDG_CONFIG_HOME", dir_.c_str(), 1);
+    ::setenv("XDG_CACHE_HOME", (dir_ / "cache").c_str(), 1);
+    ::setenv("XDG_STATE_HOME", (dir_ / "state").c_str(), 1);
     for (const char* name : {"CASPIO_SUBDOMAIN", "CASPIO_INTEGRATION_URL",
                              "CASPIO_CLIENT_ID", "CASPIO_CLIENT_SECRET"}) {
       ::unsetenv(name);
     }
   }
   void TearDown() override {
-    ::unsetenv("XDG_CONFIG_HOME");
+    for (const char* name :
+         {"XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"}) {
+      ::unsetenv(name);
+    }
     std::filesystem::remove_all(dir_);
   }
 
@@ -52,11 +57,11 @@ class CommandsTest : public ::testing::Test {
         .read_secret = [this](std::string_view) -> absl::StatusOr<std::string> {
           return secret_;
         },
-        .make_client = [this](caspio::Credentials credentials)
+        .make_client = [this](caspio::Credentials credentials,
+                              caspio::ClientOptions options)
             -> absl::StatusOr<caspio::Client> {
           ++clients_made_;
           last_credentials_ = credentials;
-          caspio::ClientOptions options;
           options.transport_override = transport_;
           return caspio::Client::Create(std::move(credentials),
                                         std::move(options));

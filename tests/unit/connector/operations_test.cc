@@ -161,6 +161,17 @@ TEST_F(OperationsTest, DeleteMatchingNothingIsASuccessWithZero) {
   EXPECT_EQ(Param(OnlyRequest(), "q.where"), "[PK_ID]=9");
 }
 
+TEST_F(OperationsTest, ARepeatedDeleteSaysSo) {
+  transport_->Answer(503, "");  // may have been applied; retried once
+  transport_->Answer(200, R"({"RecordsAffected":0})");
+
+  const Json envelope =
+      RunOp("delete_table_records", R"({"table":"T","where":"A=1"})");
+
+  EXPECT_EQ(envelope["output"].dump(),
+            R"({"records_affected":0,"replayed":true})");
+}
+
 TEST_F(OperationsTest, DeleteRefusedByCaspioIsAnErrorNotAnEmptyTable) {
   transport_->Answer(400,
                      R"({"Code":"IncorrectQueryParameter","Message":"bad",)"

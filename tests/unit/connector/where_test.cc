@@ -54,8 +54,26 @@ TEST(BuildMatchWhereTest, RefusesBadFieldNames) {
 
 TEST(BuildMatchWhereTest, RefusesValuesThatAreNotScalars) {
   EXPECT_FALSE(BuildMatchWhere(Json::parse(R"({"A":{"b":1}})")).ok());
-  EXPECT_FALSE(BuildMatchWhere(Json::parse(R"({"A":[1]})")).ok());
+  EXPECT_FALSE(BuildMatchWhere(Json::parse(R"({"A":[{"b":1}]})")).ok());
+  EXPECT_FALSE(BuildMatchWhere(Json::parse(R"({"A":[null]})")).ok());
+  EXPECT_FALSE(BuildMatchWhere(Json::parse(R"({"A":[]})")).ok());
   EXPECT_FALSE(BuildMatchWhere(Json::parse(R"([1])")).ok());
+}
+
+TEST(BuildMatchWhereTest, AListIsAnInTest) {
+  auto where = BuildMatchWhere(Json::parse(R"({"A":[1,"O'x",true],"B":2})"));
+  ASSERT_TRUE(where.ok()) << where.status();
+  EXPECT_EQ(*where, "[A] IN (1,'O''x',1) AND [B]=2");
+}
+
+TEST(ReadSelectionOfTest, KeepsTheFirstListAsData) {
+  auto selection = ReadSelectionOf(
+      Json::parse(R"({"where":"Q>1","match":{"B":2,"A":[1,2],"C":[3]}})"));
+  ASSERT_TRUE(selection.ok()) << selection.status();
+  ASSERT_TRUE(selection->in_list.has_value());
+  EXPECT_EQ(selection->in_list->field, "A");
+  EXPECT_EQ(selection->in_list->values.size(), 2u);
+  EXPECT_EQ(selection->where, "(Q>1) AND ([B]=2 AND [C] IN (3))");
 }
 
 TEST(CombineWhereTest, ParenthesisesBothSides) {
