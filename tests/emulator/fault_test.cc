@@ -513,29 +513,12 @@ TEST_F(FaultTest, ConcurrentClientsGetEveryAnswerAndEveryFaultIsCounted) {
   EXPECT_EQ(counters["injections"].value("rate_limit_429", 0), total_limited);
 }
 
-// Where `name` is on PATH, or "" when it is not.
-std::string FindProgram(const std::string& name) {
-  std::stringstream path(std::getenv("PATH") ? std::getenv("PATH") : "");
-  for (std::string dir; std::getline(path, dir, ':');) {
-    std::string candidate = dir + "/" + name;
-    if (access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return "";
-}
-
 class FaultTlsTest : public FaultTest {
  protected:
   void SetUp() override {
-    std::string openssl = FindProgram("openssl");
-    ASSERT_FALSE(openssl.empty()) << "openssl is not installed "
-                                     "(scripts/install-deps.sh)";
-    ca_cert_ = dir_.path() + "/cert.pem";
-    std::string key = dir_.path() + "/key.pem";
-    auto made =
-        RunCommand({openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                    "-keyout", key, "-out", ca_cert_, "-days", "1", "-subj",
-                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"});
-    ASSERT_EQ(made.exit_code, 0) << made.err;
+    Certificate certificate = MakeLoopbackCertificate(dir_.path());
+    ca_cert_ = certificate.cert_path;
+    std::string key = certificate.key_path;
     Start({.control = true, .tls_cert = ca_cert_, .tls_key = key});
   }
 

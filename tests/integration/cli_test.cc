@@ -76,10 +76,11 @@ TEST_F(CliTest, AllPagesOfAStateMatchTheCsv) {
     if (row[3].text == "TX") expected.insert(row[0].text);
   }
 
-  auto [code, envelope] = Run(
-      "list_table_records",
-      {{"table", "Airports"}, {"match", {{"state", "TX"}}},
-       {"page_size", 5}, {"all_pages", true}});
+  auto [code, envelope] =
+      Run("list_table_records", {{"table", "Airports"},
+                                 {"match", {{"state", "TX"}}},
+                                 {"page_size", 5},
+                                 {"all_pages", true}});
   ASSERT_EQ(code, 0) << envelope;
   EXPECT_EQ(envelope["outcome"], "success");
   std::multiset<std::string> codes;
@@ -93,8 +94,8 @@ TEST_F(CliTest, AllPagesOfAStateMatchTheCsv) {
 }
 
 TEST_F(CliTest, WrongSecretIsAnAuthErrorWithItsExitCode) {
-  auto [code, envelope] = Run("list_tables", Json::object(),
-                              Credentials("not-the-secret"));
+  auto [code, envelope] =
+      Run("list_tables", Json::object(), Credentials("not-the-secret"));
   EXPECT_EQ(code, 4);
   EXPECT_EQ(envelope["outcome"], "error");
   EXPECT_EQ(envelope["error"]["class"], "auth");
@@ -106,8 +107,7 @@ TEST_F(CliTest, InvalidInputIsRefusedBeforeAnyCall) {
   std::map<std::string, std::string> env = Credentials();
   env["CASPIO_INTEGRATION_URL"] = "http://127.0.0.1:9";
   auto [code, envelope] =
-      Run("list_table_records", {{"table", "Airports"}, {"page_size", 3}},
-          env);
+      Run("list_table_records", {{"table", "Airports"}, {"page_size", 3}}, env);
   EXPECT_EQ(code, 3);
   EXPECT_EQ(envelope["error"]["class"], "user_input");
   EXPECT_NE(envelope["error"]["message"].get<std::string>().find("page_size"),
@@ -119,14 +119,14 @@ TEST_F(CliTest, InvalidInputIsRefusedBeforeAnyCall) {
 }
 
 TEST_F(CliTest, AQuoteInAMatchValueCannotChangeWhichRowsMatch) {
-  auto [code, inserted] = Run(
-      "create_table_record",
-      {{"table", "Airports"},
-       {"record", {{"iata", "QQ3"}, {"name", "O'Hare Annex"}}}});
+  auto [code, inserted] =
+      Run("create_table_record",
+          {{"table", "Airports"},
+           {"record", {{"iata", "QQ3"}, {"name", "O'Hare Annex"}}}});
   ASSERT_EQ(code, 0) << inserted;
   for (const char* value : {"x' OR '1'='1", "' OR 1=1 --", "O'Hare%"}) {
-    auto [c, found] = Run("list_table_records",
-                          {{"table", "Airports"}, {"match", {{"name", value}}}});
+    auto [c, found] = Run("list_table_records", {{"table", "Airports"},
+                                                 {"match", {{"name", value}}}});
     ASSERT_EQ(c, 0) << found;
     EXPECT_EQ(found["output"]["count"], 0) << value;
   }
@@ -150,11 +150,11 @@ TEST_F(CliTest, InsertUpdateDeleteRoundTrip) {
   EXPECT_EQ(record["latitude"], 12.5);
   Json match = {{"PK_ID", record["PK_ID"]}};
 
-  auto [c2, updated] = Run("update_table_records",
-                           {{"table", "Airports"},
-                            {"match", match},
-                            {"values", {{"city", "Testville"}}},
-                            {"return_records", true}});
+  auto [c2, updated] =
+      Run("update_table_records", {{"table", "Airports"},
+                                   {"match", match},
+                                   {"values", {{"city", "Testville"}}},
+                                   {"return_records", true}});
   ASSERT_EQ(c2, 0) << updated;
   EXPECT_EQ(updated["output"]["records_affected"], 1);
   EXPECT_EQ(updated["output"]["records"][0]["city"], "Testville");
@@ -172,10 +172,10 @@ TEST_F(CliTest, InsertUpdateDeleteRoundTrip) {
 }
 
 TEST_F(CliTest, AuthenticationsAsAUserCreatesThem) {
-  auto add = Caspio({"auth", "add", "local", "--integration-url",
-                     emulator_->base_url() + "/", "--client-id",
-                     emulator_->client_id()},
-                    {}, emulator_->client_secret() + "\n");
+  auto add = Caspio(
+      {"auth", "add", "local", "--integration-url", emulator_->base_url() + "/",
+       "--client-id", emulator_->client_id()},
+      {}, emulator_->client_secret() + "\n");
   ASSERT_EQ(add.exit_code, 0) << add.err;
 
   auto store = std::filesystem::path(home_.path()) / "config" / "caspio";
@@ -196,8 +196,8 @@ TEST_F(CliTest, AuthenticationsAsAUserCreatesThem) {
   auto test = Caspio({"auth", "test", "local"});
   EXPECT_EQ(test.exit_code, 0) << test.out << test.err;
 
-  auto run = Caspio({"run", "test_connection", "--auth", "local", "--input",
-                     "{}"});
+  auto run =
+      Caspio({"run", "test_connection", "--auth", "local", "--input", "{}"});
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_EQ(run.out.find(emulator_->client_secret()), std::string::npos);
 
@@ -231,20 +231,20 @@ TEST_F(CliTest, AuthTestSaysWhatIsWrong) {
 }
 
 TEST_F(CliTest, SubdomainsAreCheckedAndNormalised) {
-  for (const char* good : {"b3poa", "b3poa.caspio.com",
-                           "https://b3poa.caspio.com/"}) {
-    auto add = Caspio({"auth", "add", "s", "--subdomain", good, "--client-id",
-                       "abc"},
-                      {}, "secret");
+  for (const char* good :
+       {"b3poa", "b3poa.caspio.com", "https://b3poa.caspio.com/"}) {
+    auto add =
+        Caspio({"auth", "add", "s", "--subdomain", good, "--client-id", "abc"},
+               {}, "secret");
     EXPECT_EQ(add.exit_code, 0) << good << add.err;
     auto list = Caspio({"auth", "list"});
     EXPECT_NE(list.out.find("b3poa"), std::string::npos);
     EXPECT_EQ(list.out.find("https://b3poa.caspio.com/"), std::string::npos);
     Caspio({"auth", "remove", "s"});
   }
-  auto bad = Caspio({"auth", "add", "s", "--subdomain", "my team!",
-                     "--client-id", "abc"},
-                    {}, "secret");
+  auto bad = Caspio(
+      {"auth", "add", "s", "--subdomain", "my team!", "--client-id", "abc"}, {},
+      "secret");
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_NE(bad.err.find("subdomain"), std::string::npos) << bad.err;
 }

@@ -96,23 +96,22 @@ TEST(Faults, ExportSurvivesMixedFaults) {
     schedule.push_back({{"at", at}, {"kind", kind}});
     at += 3;
   }
-  emulator->SetFaults(
-      {{"schedule", schedule},
-       {"shuffle_unordered", true},
-       {"random",
-        {{"rate", 0.1},
-         {"seed", 20261203},
-         {"faults",
-          {{{"kind", "rate_limit_429"}, {"retry_after", 0}},
-           {{"kind", "rate_limit_400"}},
-           {{"kind", "error_503"}},
-           {{"kind", "drop_before"}},
-           {{"kind", "drop_after"}}}}}}});
+  emulator->SetFaults({{"schedule", schedule},
+                       {"shuffle_unordered", true},
+                       {"random",
+                        {{"rate", 0.1},
+                         {"seed", 20261203},
+                         {"faults",
+                          {{{"kind", "rate_limit_429"}, {"retry_after", 0}},
+                           {{"kind", "rate_limit_400"}},
+                           {{"kind", "error_503"}},
+                           {{"kind", "drop_before"}},
+                           {{"kind", "drop_after"}}}}}}});
 
   auto observer = std::make_shared<CountingObserver>();
-  auto client = Client::Create({emulator->base_url(), emulator->client_id(),
-                                emulator->client_secret()},
-                               FastRetries(observer));
+  auto client = Client::Create(
+      {emulator->base_url(), emulator->client_id(), emulator->client_secret()},
+      FastRetries(observer));
   ASSERT_TRUE(client.ok());
   ExpectEveryRecordOnce(ExportAll(*client, 250));
 
@@ -136,9 +135,9 @@ TEST(Faults, ExportWithoutFaultsMakesTheMinimumOfCalls) {
   emulator->ResetFaultLog();
 
   auto observer = std::make_shared<CountingObserver>();
-  auto client = Client::Create({emulator->base_url(), emulator->client_id(),
-                                emulator->client_secret()},
-                               FastRetries(observer));
+  auto client = Client::Create(
+      {emulator->base_url(), emulator->client_id(), emulator->client_secret()},
+      FastRetries(observer));
   ASSERT_TRUE(client.ok());
   ExpectEveryRecordOnce(ExportAll(*client, 1000));
 
@@ -153,31 +152,30 @@ TEST(Faults, ExportWithoutFaultsMakesTheMinimumOfCalls) {
 TEST(Faults, RateLimitIsNeverAnEmptyResult) {
   auto emulator = Emulator::Start({.control = true});
   emulator->Import("Big", "Code\nK1\nK2\n", "csv");
-  emulator->SetFaults({{"schedule",
-                        {{{"at", 1}, {"count", 50}, {"kind", "rate_limit_400"}}}}});
+  emulator->SetFaults(
+      {{"schedule", {{{"at", 1}, {"count", 50}, {"kind", "rate_limit_400"}}}}});
   ClientOptions options = FastRetries(nullptr);
   options.retry.max_attempts = 3;
-  auto client = Client::Create({emulator->base_url(), emulator->client_id(),
-                                emulator->client_secret()},
-                               options);
+  auto client = Client::Create(
+      {emulator->base_url(), emulator->client_id(), emulator->client_secret()},
+      options);
   ASSERT_TRUE(client.ok());
   auto page = client->ListTableRecords("Big", {}, {1, 100, false});
   ASSERT_FALSE(page.ok());
   ErrorInfo info = GetErrorInfo(page.status());
   EXPECT_EQ(info.error_class, ErrorClass::kRateLimited);
-  EXPECT_NE(info.message.find("3 attempts"), std::string::npos)
-      << info.message;
+  EXPECT_NE(info.message.find("3 attempts"), std::string::npos) << info.message;
 }
 
 TEST(Faults, InsertIsNotRepeatedAfterTheServerMayHaveDoneIt) {
   auto emulator = Emulator::Start({.control = true});
   emulator->Import("Big", "Code\nK1\n", "csv");
-  emulator->SetFaults({{"schedule",
-                        {{{"on", "records.insert"}, {"at", 1},
-                          {"kind", "drop_after"}}}}});
-  auto client = Client::Create({emulator->base_url(), emulator->client_id(),
-                                emulator->client_secret()},
-                               FastRetries(nullptr));
+  emulator->SetFaults(
+      {{"schedule",
+        {{{"on", "records.insert"}, {"at", 1}, {"kind", "drop_after"}}}}});
+  auto client = Client::Create(
+      {emulator->base_url(), emulator->client_id(), emulator->client_secret()},
+      FastRetries(nullptr));
   ASSERT_TRUE(client.ok());
   auto inserted =
       client->CreateTableRecord("Big", {{"Code", "K2"}}, ReturnRows::kNo);
@@ -185,11 +183,43 @@ TEST(Faults, InsertIsNotRepeatedAfterTheServerMayHaveDoneIt) {
   EXPECT_NE(GetErrorInfo(inserted.status()).message.find("may have been"),
             std::string::npos)
       << inserted.status();
-  auto page = client->ListTableRecords("Big", {.where = "Code='K2'"},
-                                       {1, 100, false});
+  auto page =
+      client->ListTableRecords("Big", {.where = "Code='K2'"}, {1, 100, false});
   ASSERT_TRUE(page.ok()) << page.status();
   // The server did insert it once; the client did not insert it again.
   EXPECT_EQ(page->records.size(), 1u);
+}
+
+// The client's TLS path: the emulator serves HTTPS with a self-signed
+// certificate that only CASPIO_CA_BUNDLE makes trusted.
+TEST(Faults, HttpsWithAnAddedCertificateAuthority) {
+  TempDir dir;
+  Certificate certificate = MakeLoopbackCertificate(dir.path());
+  auto emulator = Emulator::Start({.control = true,
+                                   .tls_cert = certificate.cert_path,
+                                   .tls_key = certificate.key_path});
+  ASSERT_EQ(emulator->base_url().rfind("https://", 0), 0u);
+  emulator->Import("Big", "Code\nK1\nK2\n", "csv");
+  Credentials credentials{emulator->base_url(), emulator->client_id(),
+                          emulator->client_secret()};
+
+  ::unsetenv("CASPIO_CA_BUNDLE");
+  auto untrusting = Client::Create(credentials, FastRetries(nullptr));
+  ASSERT_TRUE(untrusting.ok());
+  auto refused = untrusting->ListTables();
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(GetErrorInfo(refused.status()).error_class, ErrorClass::kTransport);
+
+  ::setenv("CASPIO_CA_BUNDLE", certificate.cert_path.c_str(), 1);
+  emulator->SetFaults(
+      {{"schedule", {{{"at", 1}, {"kind", "rate_limit_429"}}}}});
+  auto client = Client::Create(credentials, FastRetries(nullptr));
+  ::unsetenv("CASPIO_CA_BUNDLE");
+  ASSERT_TRUE(client.ok());
+  auto page = client->ListTableRecords("Big", {}, {1, 100, false});
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->records.size(), 2u);
+  EXPECT_EQ(emulator->FaultLog()["counters"]["injections_total"], 1);
 }
 
 }  // namespace

@@ -227,6 +227,33 @@ void Emulator::ResetFaultLog() const {
   ControlAnswer(client.Delete("/_emulator/faults/log"), "reset fault log");
 }
 
+std::string FindProgram(const std::string& name) {
+  std::stringstream path(std::getenv("PATH") ? std::getenv("PATH") : "");
+  for (std::string dir; std::getline(path, dir, ':');) {
+    std::string candidate = dir + "/" + name;
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "";
+}
+
+Certificate MakeLoopbackCertificate(const std::string& dir) {
+  std::string openssl = FindProgram("openssl");
+  if (openssl.empty()) {
+    throw std::runtime_error(
+        "openssl is not installed "
+        "(scripts/install-deps.sh)");
+  }
+  Certificate c{dir + "/cert.pem", dir + "/key.pem"};
+  auto made = RunCommand({openssl, "req", "-x509", "-newkey", "rsa:2048",
+                          "-nodes", "-keyout", c.key_path, "-out", c.cert_path,
+                          "-days", "1", "-subj", "/CN=127.0.0.1", "-addext",
+                          "subjectAltName=IP:127.0.0.1"});
+  if (made.exit_code != 0) {
+    throw std::runtime_error("openssl failed: " + made.err);
+  }
+  return c;
+}
+
 std::string EmulatorPath() { return CASPIO_EMULATOR_PATH; }
 std::string CliPath() { return CASPIO_CLI_PATH; }
 

@@ -87,6 +87,17 @@ class Emulator {
   pid_t pid_ = -1;
 };
 
+// Where `name` is on PATH, or "" when it is not.
+std::string FindProgram(const std::string& name);
+
+// A self-signed certificate for 127.0.0.1, made with the openssl command in
+// `dir`; throws when openssl is missing or fails.
+struct Certificate {
+  std::string cert_path;  // PEM; also the root to trust
+  std::string key_path;
+};
+Certificate MakeLoopbackCertificate(const std::string& dir);
+
 // Paths of the built programs (set by CMake).
 std::string EmulatorPath();
 std::string CliPath();
