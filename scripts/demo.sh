@@ -22,13 +22,17 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-# Authentications saved by this demo stay in its own directory.
-export XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache
+# Authentications, cached tokens and call counts of this demo stay in its
+# own directory.
+export XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache \
+  XDG_STATE_HOME=$work/state
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() {
-  printf '$ caspio run %s --input %q\n' "$1" "$2"
-  "$caspio" run "$1" --auth demo --pretty --input "$2"
+  local op=$1 input=$2
+  shift 2
+  printf '$ caspio run %s --input %q %s\n' "$op" "$input" "$*"
+  "$caspio" run "$op" --auth demo --pretty --input "$input" "$@"
 }
 
 step "Import public data into a local Caspio (caspio-emulator)"
@@ -69,7 +73,7 @@ run list_table_records '{"table":"Movies",
   "where":"Major_Genre = '"'"'Comedy'"'"' AND IMDB_Rating >= 8",
   "order_by":"IMDB_Rating DESC, Title",
   "select":"Title,Release_Date,IMDB_Rating,Director",
-  "page_size":5,"all_pages":true}'
+  "page_size":5,"all_pages":true}' --stats
 
 step "Insert a record (response=rows)"
 inserted=$(run create_table_record '{"table":"Airports","record":{
@@ -84,6 +88,9 @@ run update_table_records '{"table":"Airports","match":{"PK_ID":'"$pk"'},
 
 step "Delete it"
 run delete_table_records '{"table":"Airports","match":{"PK_ID":'"$pk"'}}'
+
+step "API calls counted for this profile (this machine only)"
+"$caspio" usage --auth demo
 
 step "Stop the emulator"
 kill "$server" && wait "$server" || true
