@@ -59,12 +59,11 @@ class Contract : public ::testing::Test {
     target_ = CurrentTarget();
     token_ = RequestToken();
     table_ = "caspio_contract_" + std::to_string(std::time(nullptr));
-    Json definition = {
-        {"Name", table_},
-        {"Fields",
-         {{{"Name", "Title"}, {"Type", "STRING"}},
-          {{"Name", "Amount"}, {"Type", "NUMBER"}},
-          {{"Name", "Active"}, {"Type", "YES/NO"}}}}};
+    Json definition = {{"Name", table_},
+                       {"Fields",
+                        {{{"Name", "Title"}, {"Type", "STRING"}},
+                         {{"Name", "Amount"}, {"Type", "NUMBER"}},
+                         {{"Name", "Active"}, {"Type", "YES/NO"}}}}};
     auto res = Call("POST", "/tables", definition.dump());
     ASSERT_TRUE(res);
     ASSERT_EQ(res->status, 201) << res->body;
@@ -81,11 +80,11 @@ class Contract : public ::testing::Test {
 
   static std::string RequestToken() {
     httplib::Client http(target_.base_url);
-    auto res = http.Post("/oauth/token",
-                         "grant_type=client_credentials&client_id=" +
-                             Encode(target_.client_id) + "&client_secret=" +
-                             Encode(target_.client_secret),
-                         "application/x-www-form-urlencoded");
+    auto res = http.Post(
+        "/oauth/token",
+        "grant_type=client_credentials&client_id=" + Encode(target_.client_id) +
+            "&client_secret=" + Encode(target_.client_secret),
+        "application/x-www-form-urlencoded");
     if (!res || res->status != 200) return "";
     return Json::parse(res->body).value("access_token", "");
   }
@@ -144,11 +143,11 @@ std::string Contract::table_;
 
 TEST_F(Contract, TokenAnswerHasExactlyFourFields) {
   httplib::Client http(target_.base_url);
-  auto res = http.Post("/oauth/token",
-                       "grant_type=client_credentials&client_id=" +
-                           Encode(target_.client_id) + "&client_secret=" +
-                           Encode(target_.client_secret),
-                       "application/x-www-form-urlencoded");
+  auto res = http.Post(
+      "/oauth/token",
+      "grant_type=client_credentials&client_id=" + Encode(target_.client_id) +
+          "&client_secret=" + Encode(target_.client_secret),
+      "application/x-www-form-urlencoded");
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200);
   Json body = Body(res);
@@ -168,10 +167,10 @@ TEST_F(Contract, TokenByBasicAuthAndByRefreshToken) {
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200) << res->body;
   std::string refresh = Body(res)["refresh_token"];
-  auto again = http.Post("/oauth/token",
-                         "grant_type=refresh_token&refresh_token=" +
-                             Encode(refresh),
-                         "application/x-www-form-urlencoded");
+  auto again =
+      http.Post("/oauth/token",
+                "grant_type=refresh_token&refresh_token=" + Encode(refresh),
+                "application/x-www-form-urlencoded");
   ASSERT_TRUE(again);
   EXPECT_EQ(again->status, 200) << again->body;
   std::string fresh = Body(again).value("access_token", "");
@@ -182,8 +181,7 @@ TEST_F(Contract, WrongSecretGetsNoToken) {
   httplib::Client http(target_.base_url);
   auto res = http.Post("/oauth/token",
                        "grant_type=client_credentials&client_id=" +
-                           Encode(target_.client_id) +
-                           "&client_secret=wrong",
+                           Encode(target_.client_id) + "&client_secret=wrong",
                        "application/x-www-form-urlencoded");
   ASSERT_TRUE(res);
   EXPECT_GE(res->status, 400);
@@ -271,7 +269,8 @@ TEST_F(Contract, ParameterNamesIgnoreCase) {
 }
 
 TEST_F(Contract, LimitAbove1000IsCapped) {
-  if (target_.live) GTEST_SKIP() << "would bill 1,000 inserts on a live account";
+  if (target_.live)
+    GTEST_SKIP() << "would bill 1,000 inserts on a live account";
   std::string csv = "n\n";
   for (int i = 0; i < 1205; ++i) csv += std::to_string(i) + "\n";
   emulator->Import("Contract_Big", csv, "csv");
@@ -294,8 +293,8 @@ TEST_F(Contract, InsertAnswers) {
   EXPECT_EQ(row["Amount"], 2.5);
 
   std::string where = Encode("Title IN ('plain','with rows')");
-  EXPECT_EQ(Body(Call("DELETE", Records("q.where=" + where)))["RecordsAffected"],
-            2);
+  EXPECT_EQ(
+      Body(Call("DELETE", Records("q.where=" + where)))["RecordsAffected"], 2);
 }
 
 TEST_F(Contract, UnknownFieldOnInsertWritesNothing) {
@@ -329,7 +328,8 @@ TEST_F(Contract, UpdateAnswers) {
   EXPECT_EQ(Body(rows)["Result"][0]["Title"], "Row 30");
   EXPECT_EQ(Body(rows)["Result"][0]["Active"], true);
 
-  auto none = Call("PUT", Records("q.where=Amount%3D999"), R"({"Active":true})");
+  auto none =
+      Call("PUT", Records("q.where=Amount%3D999"), R"({"Active":true})");
   EXPECT_EQ(Body(none)["RecordsAffected"], 0);
 }
 

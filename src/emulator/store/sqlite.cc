@@ -78,7 +78,9 @@ int Statement::ColumnType(int c) const { return sqlite3_column_type(stmt_, c); }
 std::int64_t Statement::Int(int c) const {
   return sqlite3_column_int64(stmt_, c);
 }
-double Statement::Double(int c) const { return sqlite3_column_double(stmt_, c); }
+double Statement::Double(int c) const {
+  return sqlite3_column_double(stmt_, c);
+}
 std::string Statement::Text(int c) const {
   const auto* p = sqlite3_column_text(stmt_, c);
   if (p == nullptr) return {};

@@ -116,7 +116,9 @@ ApiError TableNotFound(const std::string& name) {
                        "' does not exist.")};
 }
 
-std::int64_t NowSeconds() { return static_cast<std::int64_t>(std::time(nullptr)); }
+std::int64_t NowSeconds() {
+  return static_cast<std::int64_t>(std::time(nullptr));
+}
 
 // Local wall-clock time as Caspio returns it: naive ISO 8601.
 std::string NowIso() {
@@ -286,7 +288,8 @@ std::vector<query::Column> AllColumns(const TableInfo& table) {
 
 std::string AllColumnsSql(const TableInfo& table) {
   std::vector<std::string> names;
-  for (const auto& c : AllColumns(table)) names.push_back(QuoteIdentifier(c.name));
+  for (const auto& c : AllColumns(table))
+    names.push_back(QuoteIdentifier(c.name));
   return absl::StrCat("SELECT ", absl::StrJoin(names, ", "), " FROM ",
                       QuoteIdentifier(table.sql_name));
 }
@@ -318,18 +321,18 @@ ApiError ConstraintError(const Statement& stmt, const std::string& table) {
 // Validates a FieldModel and returns the BaseColumnResult stored for it.
 Outcome<Json> FieldDefinition(const Json& model, int display_order) {
   static constexpr std::array<std::string_view, 12> kKnown = {
-      "Name",         "Type",     "Unique",   "UniqueAllowNulls",
-      "Label",        "Description", "DisplayOrder", "OnInsert",
-      "OnUpdate",     "TimeZone", "IsFormula", "Length"};
+      "Name",     "Type",        "Unique",       "UniqueAllowNulls",
+      "Label",    "Description", "DisplayOrder", "OnInsert",
+      "OnUpdate", "TimeZone",    "IsFormula",    "Length"};
   if (!model.is_object()) {
     return Fail<Json>(BadRequest("IncorrectBodyParameter",
                                  "A field definition must be an object."));
   }
   for (const auto& [key, value] : model.items()) {
     if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end()) {
-      return Fail<Json>(BadRequest(
-          "IncorrectBodyParameter",
-          absl::StrCat("Unsupported field property '", key, "'.")));
+      return Fail<Json>(
+          BadRequest("IncorrectBodyParameter",
+                     absl::StrCat("Unsupported field property '", key, "'.")));
     }
   }
   std::string name = model.value("Name", "");
@@ -343,9 +346,9 @@ Outcome<Json> FieldDefinition(const Json& model, int display_order) {
   }
   const TypeRule* rule = FindType(type);
   if (rule == nullptr) {
-    return Fail<Json>(BadRequest(
-        "IncorrectBodyParameter",
-        absl::StrCat("Field type '", type, "' is not supported.")));
+    return Fail<Json>(
+        BadRequest("IncorrectBodyParameter",
+                   absl::StrCat("Field type '", type, "' is not supported.")));
   }
   bool unique = model.value("Unique", false);
   bool auto_value = rule->token == "AUTONUMBER" || rule->token == "GUID";
@@ -383,19 +386,18 @@ Outcome<Json> FieldDefinition(const Json& model, int display_order) {
 
 std::string ColumnSql(const Json& definition) {
   const TypeRule* rule = FindType(definition["Type"].get<std::string>());
-  std::string sql = absl::StrCat(
-      QuoteIdentifier(definition["Name"].get<std::string>()), " ",
-      std::string(rule->sql_type));
+  std::string sql =
+      absl::StrCat(QuoteIdentifier(definition["Name"].get<std::string>()), " ",
+                   std::string(rule->sql_type));
   if (rule->kind == ValueKind::kText) absl::StrAppend(&sql, " COLLATE NOCASE");
   return sql;
 }
 
 std::string UniqueIndexSql(const std::string& sql_table,
                            const std::string& field) {
-  return absl::StrCat("CREATE UNIQUE INDEX ",
-                      QuoteIdentifier(sql_table + "__" + field), " ON ",
-                      QuoteIdentifier(sql_table), " (",
-                      QuoteIdentifier(field), ")");
+  return absl::StrCat(
+      "CREATE UNIQUE INDEX ", QuoteIdentifier(sql_table + "__" + field), " ON ",
+      QuoteIdentifier(sql_table), " (", QuoteIdentifier(field), ")");
 }
 
 // Runs `body` in a write transaction; rolls back when it fails.
@@ -438,14 +440,14 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
                       nullptr) != SQLITE_OK) {
     std::string message = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
-    return absl::InternalError(absl::StrCat("cannot open ", path, ": ",
-                                            message));
+    return absl::InternalError(
+        absl::StrCat("cannot open ", path, ": ", message));
   }
   std::unique_ptr<Store> store(new Store(db));
   // Writers from other processes (an import while serving) wait their turn.
   sqlite3_busy_timeout(db, 60'000);
-  for (const char* sql : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
-                          kSchema}) {
+  for (const char* sql :
+       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", kSchema}) {
     if (auto s = Exec(db, sql); !s.ok()) return s;
   }
   if (auto s = query::RegisterSqlFunctions(db); !s.ok()) return s;
@@ -469,8 +471,8 @@ absl::StatusOr<Profile> Store::CreateProfile() {
 
 absl::Status Store::DisableProfile(const std::string& client_id) {
   std::lock_guard lock(mu_);
-  Statement update(db_,
-                   "UPDATE caspio_profiles SET disabled = 1 WHERE client_id = ?");
+  Statement update(
+      db_, "UPDATE caspio_profiles SET disabled = 1 WHERE client_id = ?");
   update.Bind(1, client_id);
   if (auto s = update.Run(); !s.ok()) return s;
   if (sqlite3_changes(db_) == 0) {
@@ -610,9 +612,9 @@ Outcome<bool> Store::CreateTable(const Json& request) {
   }
   for (const auto& [key, value] : request.items()) {
     if (key != "Name" && key != "Fields" && key != "Note") {
-      return Fail<bool>(BadRequest(
-          "IncorrectBodyParameter",
-          absl::StrCat("Unsupported property '", key, "'.")));
+      return Fail<bool>(
+          BadRequest("IncorrectBodyParameter",
+                     absl::StrCat("Unsupported property '", key, "'.")));
     }
   }
   std::string name = request.value("Name", "");
@@ -643,9 +645,9 @@ Outcome<bool> Store::CreateField(const std::string& table_name,
   const Json& d = *definition.value;
   std::string name = d["Name"].get<std::string>();
   if (FindField(*table.value, name) != nullptr) {
-    return Fail<bool>(BadRequest(
-        "IncorrectBodyParameter",
-        absl::StrCat("Field '", name, "' already exists.")));
+    return Fail<bool>(
+        BadRequest("IncorrectBodyParameter",
+                   absl::StrCat("Field '", name, "' already exists.")));
   }
 
   std::lock_guard lock(mu_);
@@ -679,14 +681,15 @@ Outcome<std::int64_t> Store::ImportTable(
                      "letter, at most 32 characters, no reserved words.")));
   }
   std::vector<Json> definitions;
-  std::vector<std::string> columns = {"\"PK_ID\" INTEGER PRIMARY KEY "
-                                      "AUTOINCREMENT"};
+  std::vector<std::string> columns = {
+      "\"PK_ID\" INTEGER PRIMARY KEY "
+      "AUTOINCREMENT"};
   for (const auto& model : fields) {
     auto d = FieldDefinition(model, static_cast<int>(definitions.size()) + 1);
     if (!d.ok()) return Fail<std::int64_t>(*d.error);
     for (const auto& earlier : definitions) {
       if (EqualsIgnoreCase(earlier["Name"].get<std::string>(),
-                                 (*d.value)["Name"].get<std::string>())) {
+                           (*d.value)["Name"].get<std::string>())) {
         return Fail<std::int64_t>(BadRequest(
             "IncorrectBodyParameter",
             absl::StrCat("Field '", earlier["Name"].get<std::string>(),
@@ -704,9 +707,9 @@ Outcome<std::int64_t> Store::ImportTable(
                     "INSERT INTO caspio_tables (name, sql_name) VALUES (?, ?)");
     table.Bind(1, name).Bind(2, sql_name);
     if (!table.Run().ok()) {
-      return Fail<std::int64_t>(BadRequest(
-          "IncorrectBodyParameter",
-          absl::StrCat("Table '", name, "' already exists.")));
+      return Fail<std::int64_t>(
+          BadRequest("IncorrectBodyParameter",
+                     absl::StrCat("Table '", name, "' already exists.")));
     }
     auto s = Exec(db_, absl::StrCat("CREATE TABLE ", QuoteIdentifier(sql_name),
                                     " (", absl::StrJoin(columns, ", "), ")"));
@@ -732,10 +735,10 @@ Outcome<std::int64_t> Store::ImportTable(
       names.push_back(QuoteIdentifier(d["Name"].get<std::string>()));
       marks.push_back("?");
     }
-    Statement insert(db_, absl::StrCat("INSERT INTO ", QuoteIdentifier(sql_name),
-                                       " (", absl::StrJoin(names, ", "),
-                                       ") VALUES (", absl::StrJoin(marks, ", "),
-                                       ")"));
+    Statement insert(
+        db_, absl::StrCat("INSERT INTO ", QuoteIdentifier(sql_name), " (",
+                          absl::StrJoin(names, ", "), ") VALUES (",
+                          absl::StrJoin(marks, ", "), ")"));
     for (const auto& row : rows) {
       for (std::size_t c = 0; c < definitions.size(); ++c) {
         const Json& v = c < row.size() ? row[c] : Json();
@@ -760,7 +763,6 @@ Outcome<std::int64_t> Store::ImportTable(
     return Ok<std::int64_t>(static_cast<std::int64_t>(rows.size()));
   });
 }
-
 
 namespace {
 
@@ -839,9 +841,9 @@ Outcome<std::vector<Json>> RowsById(sqlite3* db, const TableInfo& table,
 // PK_IDs of the rows a where clause selects.
 Outcome<std::vector<std::int64_t>> MatchingIds(
     sqlite3* db, const TableInfo& table, const query::CompiledWhere& where) {
-  Statement select(db, absl::StrCat("SELECT \"PK_ID\" FROM ",
-                                    QuoteIdentifier(table.sql_name), " WHERE ",
-                                    where.sql));
+  Statement select(
+      db, absl::StrCat("SELECT \"PK_ID\" FROM ",
+                       QuoteIdentifier(table.sql_name), " WHERE ", where.sql));
   for (std::size_t i = 0; i < where.params.size(); ++i) {
     select.BindParam(static_cast<int>(i + 1), where.params[i]);
   }
@@ -861,9 +863,9 @@ std::vector<std::pair<const FieldInfo*, std::string>> AutoValues(
   for (const auto& f : table.fields) {
     std::string column = QuoteIdentifier(f.name);
     if (insert && f.type == "AUTONUMBER") {
-      out.emplace_back(&f, absl::StrCat("(SELECT COALESCE(MAX(", column,
-                                        "), 0) + 1 FROM ",
-                                        QuoteIdentifier(table.sql_name), ")"));
+      out.emplace_back(
+          &f, absl::StrCat("(SELECT COALESCE(MAX(", column, "), 0) + 1 FROM ",
+                           QuoteIdentifier(table.sql_name), ")"));
     } else if (insert && f.type == "GUID") {
       out.emplace_back(&f, absl::StrCat("'", RandomGuid(), "'"));
     } else if (f.type == "TIMESTAMP" &&
@@ -894,8 +896,7 @@ absl::StatusOr<query::CompiledSelect> CompileUnordered(
 
 Outcome<ReadResult> Store::ReadRecords(const std::string& table_name,
                                        const query::Clauses& clauses,
-                                       const Window& window,
-                                       bool count_total,
+                                       const Window& window, bool count_total,
                                        UnorderedReads unordered) {
   auto table = GetTable(table_name);
   if (!table.ok()) return Fail<ReadResult>(*table.error);
@@ -909,8 +910,8 @@ Outcome<ReadResult> Store::ReadRecords(const std::string& table_name,
     // Caspio answers an unknown field in q.select with a 500.
     query::Clauses select_only{clauses.select, "", "", ""};
     if (!query::CompileSelect(compiler_table, select_only).ok()) {
-      return Fail<ReadResult>({500, "SqlServerError",
-                               std::string(compiled.status().message())});
+      return Fail<ReadResult>(
+          {500, "SqlServerError", std::string(compiled.status().message())});
     }
     return Fail<ReadResult>(ClauseError(compiled.status()));
   }
@@ -918,8 +919,8 @@ Outcome<ReadResult> Store::ReadRecords(const std::string& table_name,
   std::lock_guard lock(mu_);
   ReadResult result;
   if (count_total) {
-    Statement count(db_, absl::StrCat("SELECT COUNT(*) FROM (", compiled->sql,
-                                      ")"));
+    Statement count(db_,
+                    absl::StrCat("SELECT COUNT(*) FROM (", compiled->sql, ")"));
     for (std::size_t i = 0; i < compiled->params.size(); ++i) {
       count.BindParam(static_cast<int>(i + 1), compiled->params[i]);
     }
@@ -930,7 +931,8 @@ Outcome<ReadResult> Store::ReadRecords(const std::string& table_name,
   int n = static_cast<int>(compiled->params.size());
   for (int i = 0; i < n; ++i) select.BindParam(i + 1, compiled->params[i]);
   select.Bind(n + 1, window.limit).Bind(n + 2, window.offset);
-  while (select.Step()) result.rows.push_back(RenderRow(select, compiled->columns));
+  while (select.Step())
+    result.rows.push_back(RenderRow(select, compiled->columns));
   if (!select.status().ok()) {
     return Fail<ReadResult>(ClauseError(select.status()));
   }
@@ -982,8 +984,7 @@ Outcome<WriteOutcome> Store::InsertRecord(const std::string& table_name,
 
 Outcome<WriteOutcome> Store::UpdateRecords(const std::string& table_name,
                                            const std::string& where,
-                                           const Json& body,
-                                           bool return_rows) {
+                                           const Json& body, bool return_rows) {
   auto table = GetTable(table_name);
   if (!table.ok()) return Fail<WriteOutcome>(*table.error);
   auto values = CheckValues(*table.value, body);

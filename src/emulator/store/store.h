@@ -116,11 +116,10 @@ class Store {
   Outcome<bool> CreateField(const std::string& table, const Json& field);
 
   // Records.
-  Outcome<ReadResult> ReadRecords(const std::string& table,
-                                  const query::Clauses& clauses,
-                                  const Window& window, bool count_total,
-                                  UnorderedReads unordered =
-                                      UnorderedReads::kByPkId);
+  Outcome<ReadResult> ReadRecords(
+      const std::string& table, const query::Clauses& clauses,
+      const Window& window, bool count_total,
+      UnorderedReads unordered = UnorderedReads::kByPkId);
   Outcome<WriteOutcome> InsertRecord(const std::string& table,
                                      const Json& record, bool return_rows);
   Outcome<WriteOutcome> UpdateRecords(const std::string& table,
