@@ -42,6 +42,10 @@ class TokenSource {
   // Tells the source that `token_value` was refused (401): a later GetToken
   // returns another one. Calls naming an older token are ignored.
   virtual void Invalidate(std::string_view token_value) = 0;
+  // Obtains a new token now, bypassing any cache, and stores it in the
+  // caches it passes through (`caspio auth test`). The default suits a
+  // source that keeps no token: GetToken.
+  virtual absl::StatusOr<AccessToken> Refresh() { return GetToken(); }
 };
 
 // Asks POST {integration_url}/oauth/token on every GetToken: grant
@@ -56,6 +60,8 @@ std::shared_ptr<TokenSource> MakeOAuthTokenSource(
 
 // Reuses the token of `inner` until `skew` before it expires. Concurrent
 // callers that find no valid token share one request to `inner`.
+// Invalidate and Refresh are passed to `inner` (Invalidate first, so that
+// a cache below cannot hand the refused token back).
 std::shared_ptr<TokenSource> MakeCachingTokenSource(
     std::shared_ptr<TokenSource> inner, std::shared_ptr<Clock> clock,
     std::chrono::seconds skew = std::chrono::seconds(300));

@@ -1,27 +1,20 @@
 #include "cli/auth_store.h"
 
-#include <fcntl.h>
-#include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 #include <utility>
 
 #include <nlohmann/json.hpp>
+
+#include "client/private_file.h"
 
 namespace caspio::cli {
 namespace {
 
 constexpr int kFormatVersion = 1;
-
-std::string ErrnoText(int error) { return std::strerror(error); }
+// Far more than any list of authentications; a larger file is not ours.
+constexpr std::size_t kMaxFileSize = std::size_t{1} << 20;
 
 nlohmann::ordered_json ToJson(const Authentication& auth) {
   nlohmann::ordered_json json;
@@ -90,33 +83,6 @@ absl::Status CheckComplete(const Authentication& auth) {
   return CheckBillingSettings(auth.billing);
 }
 
-// Writes all of `data` to `fd`, through short writes and EINTR.
-bool WriteAll(int fd, const std::string& data) {
-  std::size_t written = 0;
-  while (written < data.size()) {
-    ssize_t n = ::write(fd, data.data() + written, data.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    written += static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
-// Creates `dir` if needed and makes it private to the user (0700).
-absl::Status PrepareDirectory(const std::filesystem::path& dir) {
-  std::error_code error;
-  std::filesystem::create_directories(dir, error);
-  if (error) {
-    return absl::PermissionDeniedError("cannot create " + dir.string() + ": " +
-                                       error.message());
-  }
-  if (::chmod(dir.c_str(), 0700) != 0) {
-    return absl::PermissionDeniedError("cannot restrict " + dir.string() +
-                                       " to 0700: " + ErrnoText(errno));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 std::string Authentication::Location() const {
@@ -170,15 +136,12 @@ absl::StatusOr<AuthStore> AuthStore::AtDefaultLocation() {
 }
 
 absl::StatusOr<std::vector<Authentication>> AuthStore::List() const {
-  std::ifstream in(file_);
-  if (!in) {
-    if (!std::filesystem::exists(file_)) return std::vector<Authentication>{};
-    return absl::PermissionDeniedError("cannot read " + file_.string());
-  }
-  std::stringstream text;
-  text << in.rdbuf();
+  absl::StatusOr<std::string> text = internal::ReadPrivateFile(
+      file_, kMaxFileSize, internal::LaxFile::kRestrict);
+  if (absl::IsNotFound(text.status())) return std::vector<Authentication>{};
+  if (!text.ok()) return text.status();
 
-  auto json = nlohmann::ordered_json::parse(text.str(), nullptr, false);
+  auto json = nlohmann::ordered_json::parse(*text, nullptr, false);
   if (json.is_discarded() || !json.is_object() ||
       !json.contains("authentications") ||
       !json["authentications"].is_array()) {
@@ -228,36 +191,16 @@ absl::Status AuthStore::Remove(std::string_view name) {
   return Save(*all);
 }
 
+// The file is written 0600 from its first byte, so the secret is never
+// readable by others, not even for a moment.
 absl::Status AuthStore::Save(const std::vector<Authentication>& all) {
-  const std::filesystem::path dir = file_.parent_path();
-  if (absl::Status ready = PrepareDirectory(dir); !ready.ok()) return ready;
-
   nlohmann::ordered_json json;
   json["version"] = kFormatVersion;
   json["authentications"] = nlohmann::ordered_json::array();
   for (const Authentication& auth : all) {
     json["authentications"].push_back(ToJson(auth));
   }
-  const std::string text = json.dump(2) + "\n";
-
-  // mkstemp creates the file 0600, so the secret is never readable by
-  // others, not even for a moment; rename makes the change atomic.
-  std::string temp = (dir / ".authentications.json.XXXXXX").string();
-  const int fd = ::mkstemp(temp.data());
-  if (fd < 0) {
-    return absl::PermissionDeniedError("cannot create a file in " +
-                                       dir.string() + ": " + ErrnoText(errno));
-  }
-  const bool written = WriteAll(fd, text) && ::fsync(fd) == 0;
-  const int write_errno = errno;
-  ::close(fd);
-  if (!written || ::rename(temp.c_str(), file_.c_str()) != 0) {
-    const int error = written ? errno : write_errno;
-    ::unlink(temp.c_str());
-    return absl::PermissionDeniedError("cannot write " + file_.string() + ": " +
-                                       ErrnoText(error));
-  }
-  return absl::OkStatus();
+  return internal::ReplacePrivateFile(file_, json.dump(2) + "\n");
 }
 
 }  // namespace caspio::cli

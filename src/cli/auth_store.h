@@ -35,7 +35,9 @@ struct Authentication {
 
 // The file of named authentications. The directory is kept 0700 and the
 // file 0600; every change rewrites the file atomically (a temporary file
-// created 0600, then renamed over the old one). Not safe against two
+// created 0600, then renamed over the old one). A file of the user's that
+// others may read is restricted to 0600 when read; a symbolic link, or a
+// file or directory of someone else's, is refused. Not safe against two
 // processes changing the store at the same moment (the last one wins).
 // TODO(#2): lock the file across read-modify-write; offer the desktop
 // keyring (libsecret) instead of a plain 0600 file for the secret.

@@ -22,27 +22,45 @@ absl::StatusOr<std::string> ReadFromTerminal(std::string_view prompt) {
   }
   (void)!::write(fd, prompt.data(), prompt.size());
 
-  // TODO(#2): restore echo when interrupted (SIGINT) while it is off.
+  // Echo is off while the secret is typed. Keyboard signals and line
+  // editing are off too, so that Ctrl-C arrives here at once as a character
+  // and the terminal always gets its echo back; erasing is done below.
   termios saved{};
   const bool is_tty = ::tcgetattr(fd, &saved) == 0;
   if (is_tty) {
     termios quiet = saved;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO | ISIG | ICANON);
+    quiet.c_cc[VMIN] = 1;
+    quiet.c_cc[VTIME] = 0;
     ::tcsetattr(fd, TCSAFLUSH, &quiet);
   }
 
+  constexpr char kInterrupt = 0x03, kEndOfText = 0x04, kBackspace = 0x08,
+                 kKillLine = 0x15, kDelete = 0x7f;
   std::string line;
   char c = 0;
+  bool cancelled = false;
   for (;;) {
     const ssize_t n = ::read(fd, &c, 1);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0 || c == '\n') break;
-    line += c;
+    if (n <= 0 || c == '\n' || c == '\r') break;
+    if (c == kInterrupt || c == kEndOfText) {
+      cancelled = true;
+      break;
+    }
+    if (c == kBackspace || c == kDelete) {
+      if (!line.empty()) line.pop_back();
+    } else if (c == kKillLine) {
+      line.clear();
+    } else {
+      line += c;
+    }
   }
 
   if (is_tty) ::tcsetattr(fd, TCSAFLUSH, &saved);
   (void)!::write(fd, "\n", 1);
   ::close(fd);
+  if (cancelled) return absl::CancelledError("cancelled at the prompt");
   return line;
 }
 

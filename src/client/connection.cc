@@ -14,7 +14,6 @@
 #include "caspio/error.h"
 #include "client/http_error.h"
 #include "client/retry_internal.h"
-#include "client/token_cache.h"
 #include "client/url.h"
 
 namespace caspio {
@@ -144,8 +143,7 @@ absl::StatusOr<ApiResponse> Connection::Call(const ApiRequest& request) {
     }
     // A host that cannot be reached at all is most often a wrong URL or no
     // network: a few quick tries, not the whole retry budget.
-    if (info.code == kConnectFailed &&
-        state.attempts >= kMaxConnectAttempts) {
+    if (info.code == kConnectFailed && state.attempts >= kMaxConnectAttempts) {
       return GiveUp(request, state, error,
                     "gave up: the host could not be reached in " +
                         std::to_string(kMaxConnectAttempts) + " attempts");
@@ -286,10 +284,7 @@ absl::StatusOr<HttpRequest> Connection::BuildHttpRequest(
 }
 
 absl::Status Connection::RefreshToken() {
-  if (auto* cache = dynamic_cast<CachingTokenSource*>(options_.tokens.get())) {
-    return cache->Refresh().status();
-  }
-  return options_.tokens->GetToken().status();
+  return options_.tokens->Refresh().status();
 }
 
 absl::StatusOr<ApiResponse> Connection::Parse(const ApiRequest& request,

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "caspio/credentials.h"
 #include "caspio/token.h"
+#include "client/private_file.h"
 
 namespace caspio {
 
@@ -29,19 +30,22 @@ class FileTokenCache : public TokenSource {
   absl::StatusOr<AccessToken> GetToken() override;
   void Invalidate(std::string_view token_value) override;
 
-  // A new token from `inner`, stored for other processes; the file is not
-  // read first (Client::RefreshToken).
-  absl::StatusOr<AccessToken> Refresh();
+  // A new token from `inner` (its Refresh), stored for other processes;
+  // the file is not read first.
+  absl::StatusOr<AccessToken> Refresh() override;
 
   const std::filesystem::path& directory() const { return directory_; }
   // "KEY.json", relative to directory().
   const std::string& token_file_name() const { return token_file_; }
 
  private:
-  std::optional<AccessToken> ReadFresh(int dir_fd);
-  std::optional<AccessToken> Read(int dir_fd) const;
-  void Write(int dir_fd, AccessToken token) const;
-  absl::StatusOr<AccessToken> FetchAndStore(int dir_fd);
+  using Dir = internal::PrivateDirectory;
+
+  std::optional<AccessToken> ReadFresh(const Dir& dir);
+  std::optional<AccessToken> Read(const Dir& dir) const;
+  void Write(const Dir& dir, AccessToken token) const;
+  absl::StatusOr<AccessToken> Store(const Dir& dir,
+                                    absl::StatusOr<AccessToken> token) const;
 
   std::shared_ptr<TokenSource> inner_;
   std::filesystem::path directory_;

@@ -212,14 +212,17 @@ CachingTokenSource::CachingTokenSource(std::shared_ptr<TokenSource> inner,
 absl::StatusOr<AccessToken> CachingTokenSource::GetToken() {
   std::unique_lock<std::mutex> lock(mu_);
   if (IsFresh(clock_->Now())) return *cached_;
-  return Fetch(std::move(lock));
+  return Fetch(std::move(lock), Ask::kGetToken);
 }
 
 absl::StatusOr<AccessToken> CachingTokenSource::Refresh() {
-  return Fetch(std::unique_lock<std::mutex>(mu_));
+  return Fetch(std::unique_lock<std::mutex>(mu_), Ask::kRefresh);
 }
 
+// `inner_` first: were the memory emptied first, a concurrent GetToken
+// could fetch the refused token back from a cache below.
 void CachingTokenSource::Invalidate(std::string_view token_value) {
+  inner_->Invalidate(token_value);
   std::lock_guard<std::mutex> lock(mu_);
   if (cached_ && cached_->value == token_value) cached_.reset();
 }
@@ -231,7 +234,7 @@ bool CachingTokenSource::IsFresh(system_clock::time_point now) const {
 // Called with `lock` held. The first caller asks `inner_`; callers arriving
 // meanwhile wait for the same answer.
 absl::StatusOr<AccessToken> CachingTokenSource::Fetch(
-    std::unique_lock<std::mutex> lock) {
+    std::unique_lock<std::mutex> lock, Ask ask) {
   if (in_flight_.valid()) {
     SharedResult shared = in_flight_;
     lock.unlock();
@@ -241,7 +244,8 @@ absl::StatusOr<AccessToken> CachingTokenSource::Fetch(
   in_flight_ = promise.get_future().share();
   lock.unlock();
 
-  absl::StatusOr<AccessToken> token = inner_->GetToken();
+  absl::StatusOr<AccessToken> token =
+      ask == Ask::kRefresh ? inner_->Refresh() : inner_->GetToken();
   auto now = clock_->Now();
 
   lock.lock();
@@ -275,8 +279,6 @@ std::shared_ptr<TokenSource> MakeOAuthTokenSource(
 std::shared_ptr<TokenSource> MakeCachingTokenSource(
     std::shared_ptr<TokenSource> inner, std::shared_ptr<Clock> clock,
     std::chrono::seconds skew) {
-  // TODO(#3): share the cache across processes (the CLI starts one per
-  // command and would otherwise ask for a token every time).
   return std::make_shared<CachingTokenSource>(std::move(inner),
                                               std::move(clock), skew);
 }

@@ -1,5 +1,5 @@
-// The caching token source, visible to the connection so that
-// Client::RefreshToken can bypass the cache (internal).
+// The in-memory caching token source behind MakeCachingTokenSource
+// (internal).
 #ifndef CASPIO_SRC_CLIENT_TOKEN_CACHE_H_
 #define CASPIO_SRC_CLIENT_TOKEN_CACHE_H_
 
@@ -18,7 +18,7 @@ namespace caspio {
 // Keeps the last token of `inner` until `skew` before it expires (at most
 // half its lifetime, so short-lived tokens are still reused). Callers that
 // find no valid token share one request to `inner`, and its error.
-// Thread-safe.
+// Invalidate and Refresh go to `inner` too. Thread-safe.
 class CachingTokenSource : public TokenSource {
  public:
   CachingTokenSource(std::shared_ptr<TokenSource> inner,
@@ -27,14 +27,18 @@ class CachingTokenSource : public TokenSource {
   absl::StatusOr<AccessToken> GetToken() override;
   void Invalidate(std::string_view token_value) override;
 
-  // A token newer than any cached one (joins a request already under way).
-  absl::StatusOr<AccessToken> Refresh();
+  // A token from inner's Refresh, newer than any cached one; joins a
+  // request to `inner` already under way.
+  absl::StatusOr<AccessToken> Refresh() override;
 
  private:
   using SharedResult = std::shared_future<absl::StatusOr<AccessToken>>;
 
   bool IsFresh(std::chrono::system_clock::time_point now) const;
-  absl::StatusOr<AccessToken> Fetch(std::unique_lock<std::mutex> lock);
+  // Which call of `inner` a fetch makes.
+  enum class Ask { kGetToken, kRefresh };
+
+  absl::StatusOr<AccessToken> Fetch(std::unique_lock<std::mutex> lock, Ask ask);
 
   std::shared_ptr<TokenSource> inner_;
   std::shared_ptr<Clock> clock_;
