@@ -107,24 +107,6 @@ ApiRequest RecordsRequest(std::string method, std::string_view table,
                     .table = std::string(table)};
 }
 
-// The q.* literal of one IN-list value.
-absl::StatusOr<std::string> InListLiteral(const nlohmann::ordered_json& value,
-                                          std::size_t index) {
-  switch (value.type()) {
-    case nlohmann::ordered_json::value_t::string:
-      return QuoteText(value.get_ref<const std::string&>());
-    case nlohmann::ordered_json::value_t::boolean:
-      return std::string(value.get<bool>() ? "1" : "0");
-    case nlohmann::ordered_json::value_t::number_integer:
-    case nlohmann::ordered_json::value_t::number_unsigned:
-    case nlohmann::ordered_json::value_t::number_float:
-      return value.dump();
-    default:
-      return UserInputError("IN-list value " + std::to_string(index) +
-                            " must be text, a number or a boolean");
-  }
-}
-
 absl::Status CheckPage(const PageRequest& page) {
   if (page.page_number < 1) {
     return UserInputError("page number must be 1 or more, not " +
@@ -160,8 +142,11 @@ absl::StatusOr<std::vector<std::string>> InListLiterals(const InList& list) {
   }
   std::vector<std::string> literals;
   for (std::size_t i = 0; i < list.values.size(); ++i) {
-    auto literal = InListLiteral(list.values[i], i);
-    if (!literal.ok()) return literal.status();
+    auto literal = SqlLiteral(list.values[i]);
+    if (!literal.ok()) {
+      return UserInputError("IN-list value " + std::to_string(i) +
+                            " must be text, a number or a boolean");
+    }
     literals.push_back(*std::move(literal));
   }
   return literals;

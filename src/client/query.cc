@@ -18,6 +18,26 @@ std::string QuoteText(std::string_view text) {
   return out;
 }
 
+absl::StatusOr<std::string> SqlLiteral(const nlohmann::ordered_json& value) {
+  using Type = nlohmann::ordered_json::value_t;
+  switch (value.type()) {
+    case Type::string:
+      return QuoteText(value.get_ref<const std::string&>());
+    case Type::boolean:
+      return std::string(value.get<bool>() ? "1" : "0");
+    case Type::number_integer:
+    case Type::number_unsigned:
+    case Type::number_float:
+      // A parsed JSON number has no NaN or infinity: its text is a plain
+      // numeric literal.
+      return value.dump();
+    default:
+      return MakeError({.error_class = ErrorClass::kUserInput,
+                        .message = "only text, numbers and booleans have a "
+                                   "literal value"});
+  }
+}
+
 std::string EscapeLike(std::string_view text) {
   std::string out;
   for (char c : text) {

@@ -12,25 +12,16 @@
 namespace caspio::connector {
 namespace {
 
-// The literal of one match value, or an error for a type JSON Schema
-// should have refused already (objects, arrays).
+// The literal of one match value, or an error naming it for a type JSON
+// Schema should have refused already (objects, arrays).
 absl::StatusOr<std::string> Literal(const nlohmann::ordered_json& value,
                                     std::string_view pointer) {
-  switch (value.type()) {
-    case nlohmann::ordered_json::value_t::string:
-      return caspio::QuoteText(value.get_ref<const std::string&>());
-    case nlohmann::ordered_json::value_t::boolean:
-      return std::string(value.get<bool>() ? "1" : "0");
-    case nlohmann::ordered_json::value_t::number_integer:
-    case nlohmann::ordered_json::value_t::number_unsigned:
-    case nlohmann::ordered_json::value_t::number_float:
-      // Only numbers parsed from JSON reach here, so the text is a plain
-      // numeric literal (JSON has no NaN or infinity).
-      return value.dump();
-    default:
-      return InputError(pointer,
-                        "must be a string, number, boolean or null to match");
+  absl::StatusOr<std::string> literal = caspio::SqlLiteral(value);
+  if (!literal.ok()) {
+    return InputError(pointer,
+                      "must be a string, number, boolean or null to match");
   }
+  return literal;
 }
 
 // "[Field] IN (...)" for an array member of `match`.

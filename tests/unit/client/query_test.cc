@@ -43,5 +43,21 @@ TEST(QuoteFieldNameTest, RefusesAnythingElse) {
   }
 }
 
+TEST(SqlLiteral, RendersJsonValuesSafely) {
+  using Json = nlohmann::ordered_json;
+  EXPECT_EQ(*SqlLiteral(Json("O'Brien")), "'O''Brien'");
+  EXPECT_EQ(*SqlLiteral(Json("x' OR '1'='1")), "'x'' OR ''1''=''1'");
+  EXPECT_EQ(*SqlLiteral(Json(true)), "1");
+  EXPECT_EQ(*SqlLiteral(Json(false)), "0");
+  EXPECT_EQ(*SqlLiteral(Json(-42)), "-42");
+  EXPECT_EQ(*SqlLiteral(Json::parse("2.5")), "2.5");
+  for (const Json& none : {Json(nullptr), Json::array(), Json::object()}) {
+    auto literal = SqlLiteral(none);
+    ASSERT_FALSE(literal.ok()) << none;
+    EXPECT_EQ(GetErrorInfo(literal.status()).error_class,
+              ErrorClass::kUserInput);
+  }
+}
+
 }  // namespace
 }  // namespace caspio
