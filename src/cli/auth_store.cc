@@ -168,10 +168,21 @@ absl::StatusOr<Authentication> AuthStore::Get(std::string_view name) const {
                              "\"; `caspio auth list` shows them");
 }
 
+// Two commands changing the store at once take turns, so that neither
+// change is lost.
+absl::StatusOr<internal::FileLock> AuthStore::LockForChange() const {
+  auto dir = internal::PrivateDirectory::Open(file_.parent_path(),
+                                              internal::Creation::kCreate);
+  if (!dir.ok()) return dir.status();
+  return dir->Lock(file_.filename().string() + ".lock");
+}
+
 absl::Status AuthStore::Put(const Authentication& auth) {
   if (absl::Status complete = CheckComplete(auth); !complete.ok()) {
     return complete;
   }
+  auto lock = LockForChange();
+  if (!lock.ok()) return lock.status();
   absl::StatusOr<std::vector<Authentication>> all = List();
   if (!all.ok()) return all.status();
 
@@ -181,6 +192,8 @@ absl::Status AuthStore::Put(const Authentication& auth) {
 }
 
 absl::Status AuthStore::Remove(std::string_view name) {
+  auto lock = LockForChange();
+  if (!lock.ok()) return lock.status();
   absl::StatusOr<std::vector<Authentication>> all = List();
   if (!all.ok()) return all.status();
 

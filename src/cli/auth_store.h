@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "caspio/credentials.h"
 #include "cli/billing.h"
+#include "client/private_file.h"
 
 namespace caspio::cli {
 
@@ -37,10 +38,8 @@ struct Authentication {
 // file 0600; every change rewrites the file atomically (a temporary file
 // created 0600, then renamed over the old one). A file of the user's that
 // others may read is restricted to 0600 when read; a symbolic link, or a
-// file or directory of someone else's, is refused. Not safe against two
-// processes changing the store at the same moment (the last one wins).
-// TODO(#2): lock the file across read-modify-write; offer the desktop
-// keyring (libsecret) instead of a plain 0600 file for the secret.
+// file or directory of someone else's, is refused. Changes hold a lock on
+// a neighbouring ".lock" file, so concurrent commands lose no change.
 class AuthStore {
  public:
   explicit AuthStore(std::filesystem::path file);
@@ -62,6 +61,7 @@ class AuthStore {
   absl::Status Remove(std::string_view name);
 
  private:
+  absl::StatusOr<internal::FileLock> LockForChange() const;
   absl::Status Save(const std::vector<Authentication>& all);
 
   std::filesystem::path file_;

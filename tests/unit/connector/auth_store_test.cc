@@ -3,9 +3,12 @@
 
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -57,14 +60,15 @@ TEST_F(AuthStoreTest, FileIs0600AndDirectory0700) {
 
   EXPECT_EQ(ModeOf(store.file()), 0600u);
   EXPECT_EQ(ModeOf(store.file().parent_path()), 0700u);
-  // Only the file itself: no temporary file left behind.
-  int entries = 0;
+  // Only the file and its lock: no temporary file left behind.
+  std::set<std::string> entries;
   for (const auto& entry :
        std::filesystem::directory_iterator(store.file().parent_path())) {
-    (void)entry;
-    ++entries;
+    entries.insert(entry.path().filename().string());
+    EXPECT_EQ(ModeOf(entry.path()), 0600u) << entry.path();
   }
-  EXPECT_EQ(entries, 1);
+  std::string name = store.file().filename().string();
+  EXPECT_EQ(entries, (std::set<std::string>{name, name + ".lock"}));
 }
 
 TEST_F(AuthStoreTest, RoundTrips) {
@@ -109,6 +113,33 @@ TEST_F(AuthStoreTest, Removes) {
   EXPECT_TRUE(absl::IsNotFound(store.Get("a").status()));
   EXPECT_TRUE(store.Get("b").ok());
   EXPECT_TRUE(absl::IsNotFound(store.Remove("a")));
+}
+
+TEST_F(AuthStoreTest, ConcurrentChangesFromProcessesAreAllKept) {
+  constexpr int kProcesses = 6, kEach = 5;
+  std::vector<pid_t> children;
+  for (int p = 0; p < kProcesses; ++p) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      AuthStore store = *AuthStore::AtDefaultLocation();
+      bool ok = true;
+      for (int i = 0; i < kEach; ++i) {
+        ok &=
+            store.Put(Sample("p" + std::to_string(p) + "_" + std::to_string(i)))
+                .ok();
+      }
+      _exit(ok ? 0 : 1);
+    }
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+  auto all = AuthStore::AtDefaultLocation()->List();
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(all->size(), static_cast<std::size_t>(kProcesses * kEach));
 }
 
 TEST_F(AuthStoreTest, MissingFileIsAnEmptyList) {
