@@ -1,5 +1,7 @@
 #include "support/process.h"
 
+#include "support/scratch_dir.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -82,14 +84,7 @@ pid_t Spawn(std::vector<std::string> argv,
 
 }  // namespace
 
-TempDir::TempDir() {
-  std::string pattern =
-      (std::filesystem::temp_directory_path() / "caspio-test-XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr) {
-    throw std::runtime_error("mkdtemp failed");
-  }
-  path_ = pattern;
-}
+TempDir::TempDir() : path_(MakeScratchDirectory("test").string()) {}
 
 TempDir::~TempDir() {
   std::error_code ignored;

@@ -19,6 +19,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/scratch_dir.h"
+
 #include "caspio/client.h"
 #include "caspio/token.h"
 #include "client/token_sources.h"
@@ -65,10 +67,7 @@ class FakeInner : public TokenSource {
 class FileTokenCacheTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern =
-        (fs::temp_directory_path() / "caspio-tokens-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    root_ = pattern;
+    root_ = caspio::testing::MakeScratchDirectory("tokens");
     dir_ = root_ / "cache" / "tokens";
   }
   void TearDown() override { fs::remove_all(root_); }

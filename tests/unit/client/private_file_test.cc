@@ -15,6 +15,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/scratch_dir.h"
+
 namespace caspio::internal {
 namespace {
 
@@ -25,10 +27,7 @@ constexpr std::size_t kMax = 1024;
 class PrivateFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern =
-        (fs::temp_directory_path() / "caspio-private-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    root_ = pattern;
+    root_ = caspio::testing::MakeScratchDirectory("private");
     dir_ = root_ / "a" / "b";
   }
   void TearDown() override { fs::remove_all(root_); }

@@ -14,6 +14,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/scratch_dir.h"
+
 namespace caspio::cli {
 namespace {
 
@@ -21,11 +23,7 @@ namespace {
 class AuthStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "caspio-auth-XXXXXX")
-            .string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    dir_ = caspio::testing::MakeScratchDirectory("auth");
     ::setenv("XDG_CONFIG_HOME", dir_.c_str(), 1);
   }
   void TearDown() override {

@@ -10,7 +10,9 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
+#include "support/scratch_dir.h"
 
 #include "absl/strings/match.h"
 #include "cli/exit_codes.h"
@@ -25,10 +27,7 @@ using connector::testing::FakeTransport;
 class CommandsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "caspio-cli-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    dir_ = caspio::testing::MakeScratchDirectory("cli");
     ::setenv("XDG_CONFIG_HOME", dir_.c_str(), 1);
     ::setenv("XDG_CACHE_HOME", (dir_ / "cache").c_str(), 1);
     ::setenv("XDG_STATE_HOME", (dir_ / "state").c_str(), 1);

@@ -14,7 +14,9 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
+#include "support/scratch_dir.h"
 
 #include "absl/strings/match.h"
 #include "absl/time/civil_time.h"
@@ -34,10 +36,7 @@ namespace fs = std::filesystem;
 class TempHome : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern =
-        (fs::temp_directory_path() / "caspio-usage-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    dir_ = caspio::testing::MakeScratchDirectory("usage");
   }
   void TearDown() override { fs::remove_all(dir_); }
 
